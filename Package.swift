@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Morph: a Jupyter kernel whose cells drive an autoencoder/Jacobian engine.
+/// Modules follow the data flow (DESIGN.md): Kernel → Script → Engine / Render, with
+/// MorphJSON at the bottom and one shim target per C library.
+let package = Package(
+    name: "Morph",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "morph", targets: ["morph"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C shims: system libraries from Debian's -dev packages.
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+
+        .target(name: "MorphJSON"),
+        .target(name: "MorphEngine", dependencies: ["CBLAS", "CZlib", "COpenSSL"]),
+        .target(name: "MorphRender", dependencies: ["MorphJSON", "CZlib"]),
+        .target(name: "MorphScript", dependencies: ["MorphEngine", "MorphRender", "MorphJSON"]),
+        .target(name: "MorphKernel", dependencies: [
+            "MorphScript", "MorphJSON", "CZeroMQ", "COpenSSL",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "morph", dependencies: [
+            "MorphKernel", "MorphScript", "MorphEngine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "MorphJSONTests", dependencies: ["MorphJSON"]),
+        .testTarget(name: "MorphEngineTests", dependencies: ["MorphEngine"]),
+        .testTarget(name: "MorphRenderTests", dependencies: ["MorphRender"]),
+        .testTarget(name: "MorphScriptTests", dependencies: ["MorphScript"]),
+        .testTarget(name: "MorphKernelTests", dependencies: ["MorphKernel"]),
+    ]
+)

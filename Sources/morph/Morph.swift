@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Morph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "morph",
+        abstract: "A Jupyter kernel for the CATSMILE-9015 autoencoder/Jacobian experiments."
+    )
+}
