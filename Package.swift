@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
 
         .target(name: "MorphJSON"),
-        .target(name: "MorphEngine", dependencies: ["CBLAS", "CZlib", "COpenSSL"]),
+        .target(name: "MorphEngine", dependencies: ["MorphJSON", "CBLAS", "CZlib", "COpenSSL"]),
         .target(name: "MorphRender", dependencies: ["MorphJSON", "CZlib"]),
         .target(name: "MorphScript", dependencies: ["MorphEngine", "MorphRender", "MorphJSON"]),
         .target(name: "MorphKernel", dependencies: [
