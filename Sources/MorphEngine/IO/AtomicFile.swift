@@ -21,7 +21,7 @@ public enum AtomicFile {
         var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 {
-            throw DataFileError(path: path, reason: "cannot create a file in \(directory): \(errnoDescription())")
+            throw DataFileError(path: path, reason: "cannot create a file in \(directory): \(errnoDescription()); nothing was written")
         }
         let temporary = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
         var closed = false

@@ -36,8 +36,16 @@ public enum IDX {
             }
             let plain: [UInt8]
             do {
-                plain = try inflateBytes(bytes[...], framing: .gzip, sizeHint: hint, limit: maximumDecompressedBytes)
+                // First the header alone, then exactly as much as it claims (plus one byte to
+                // notice trailing data), so an unchecked claim never sizes an allocation.
+                let head = try inflateBytes(bytes[...], framing: .gzip, sizeHint: 1024, limit: 1024, prefixOnly: true)
+                let claimed = try claimedSize(ofPlain: head, name: name)
+                plain = try inflateBytes(bytes[...], framing: .gzip, sizeHint: min(hint, claimed + 1),
+                                         limit: claimed + 1)
             } catch {
+                if error.reason.hasPrefix("decompresses to more than") {
+                    throw DataFileError(path: name, reason: "gzip: decompresses to more data than the IDX header claims (\(error.reason))")
+                }
                 throw DataFileError(path: name, reason: "gzip: \(error.reason)")
             }
             return try decodePlain(plain, name: name)
@@ -68,6 +76,23 @@ public enum IDX {
         } catch {
             throw DataFileError(path: path, reason: error.reason)
         }
+    }
+
+    /// The total size (header and data) the header at the start of `head` claims.
+    private static func claimedSize(ofPlain head: [UInt8], name: String) throws(InflateFailure) -> Int {
+        var cursor = ByteCursor(head)
+        guard cursor.readUInt(width: 2) == 0, cursor.readUInt(width: 1) != nil, let rank = cursor.readUInt(width: 1) else {
+            return head.count
+        }
+        var dims: [Int] = []
+        for _ in 0..<Int(rank) {
+            guard let dim = cursor.readUInt(width: 4, bigEndian: true) else { return head.count }
+            dims.append(Int(dim))
+        }
+        guard let count = checkedProduct(dims, limit: maximumDecompressedBytes), count + cursor.offset <= maximumDecompressedBytes else {
+            throw InflateFailure(reason: "the header claims shape \(dims), more than the \(maximumDecompressedBytes) bytes this reader accepts")
+        }
+        return cursor.offset + count
     }
 
     private static func decodePlain(_ bytes: [UInt8], name: String) throws(DataFileError) -> IDXArray {

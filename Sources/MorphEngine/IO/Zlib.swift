@@ -19,8 +19,9 @@ enum DeflateFraming {
 ///
 /// `sizeHint` (which may come from an untrusted header) only sets the first allocation,
 /// and is itself clamped to what deflate can produce from this much input (1032:1).
+/// With `prefixOnly`, reaching `limit` ends decompression early instead of failing.
 func inflateBytes(
-    _ input: ArraySlice<UInt8>, framing: DeflateFraming, sizeHint: Int, limit: Int
+    _ input: ArraySlice<UInt8>, framing: DeflateFraming, sizeHint: Int, limit: Int, prefixOnly: Bool = false
 ) throws(InflateFailure) -> [UInt8] {
     let maximumRatio = 1032
     let plausible = input.count > (Int.max - 1024) / maximumRatio ? Int.max : input.count * maximumRatio + 1024
@@ -46,6 +47,7 @@ func inflateBytes(
             stream.pointee.avail_in = uInt(inChunk)
             if produced == output.count {
                 guard output.count < hardLimit else {
+                    if prefixOnly { return .success(produced) }
                     return .failure(InflateFailure(reason: "decompresses to more than \(hardLimit) bytes"))
                 }
                 let grown = min(hardLimit, max(output.count * 2, 4096))
