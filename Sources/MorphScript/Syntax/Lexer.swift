@@ -10,6 +10,8 @@ public struct Lexer {
         public var endsInsideString: Bool
         /// The source ends inside a `/* … */` comment.
         public var endsInsideComment: Bool
+        /// The source ends inside a `//` comment (or a `#|` option line).
+        public var endsInsideLineComment: Bool
     }
 
     private enum Frame { case paren, bracket, brace, interpolation, string }
@@ -25,6 +27,7 @@ public struct Lexer {
     private var tokens: [Token] = []
     private var endsInsideString = false
     private var endsInsideComment = false
+    private var endsInsideLineComment = false
     /// Whether only whitespace precedes `index` on this line.
     private var atLineStart = true
 
@@ -49,7 +52,8 @@ public struct Lexer {
         }
         let end = position(at: index)
         tokens.append(Token(.endOfInput, start: end, end: end))
-        return Output(tokens: tokens, endsInsideString: endsInsideString, endsInsideComment: endsInsideComment)
+        return Output(tokens: tokens, endsInsideString: endsInsideString, endsInsideComment: endsInsideComment,
+                      endsInsideLineComment: endsInsideLineComment)
     }
 
     // MARK: Positions
@@ -146,6 +150,7 @@ public struct Lexer {
 
     private mutating func skipToEndOfLine() {
         while let c = peek(), !Lexer.isLineBreak(c) { advance() }
+        if peek() == nil { endsInsideLineComment = true }
     }
 
     private mutating func skipBlockComment() {

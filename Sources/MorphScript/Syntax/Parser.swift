@@ -334,8 +334,6 @@ public struct Parser {
         while true {
             switch current.kind {
             case .leftParen:
-                let open = current
-                try enter(open)
                 advance()
                 var arguments: [Argument] = []
                 var depth = expr.depth
@@ -356,34 +354,26 @@ public struct Parser {
                     if current.kind == .comma {
                         advance()
                     } else if current.kind != .rightParen {
-                        leave()
                         throw unexpected("',' or ')' in the argument list")
                     }
                 }
                 let close = current
                 advance()
-                leave()
                 expr = try node(.call(callee: expr, arguments: arguments), expr.start, close.end, childDepth: depth)
             case .leftBracket:
-                let open = current
-                try enter(open)
                 advance()
                 if current.kind == .rightBracket {
-                    leave()
                     throw ParseError(message: "a subscript needs an index, such as a[0] or a[0..<8]", position: current.start)
                 }
                 let index = try parseExpression()
                 if current.kind == .comma {
-                    leave()
                     throw ParseError(message: "subscripts take a single index; write a[i][j] for nested arrays", position: current.start)
                 }
                 guard current.kind == .rightBracket else {
-                    leave()
                     throw unexpected("']' to close the subscript")
                 }
                 let close = current
                 advance()
-                leave()
                 expr = try node(.subscript(base: expr, index: index), expr.start, close.end, children: expr, index)
             case .dot:
                 advance()
@@ -429,8 +419,6 @@ public struct Parser {
         case .stringStart:
             return try parseString()
         case .leftParen:
-            try enter(token)
-            defer { leave() }
             advance()
             if current.kind == .rightParen {
                 throw ParseError(message: "empty parentheses are not a value; put an expression inside", position: token.start)
@@ -442,8 +430,6 @@ public struct Parser {
             _ = try expect(.rightParen, "')' to close the parenthesis opened at \(token.start)")
             return inner
         case .leftBracket:
-            try enter(token)
-            defer { leave() }
             advance()
             var elements: [Expr] = []
             var depth = 0
@@ -483,20 +469,16 @@ public struct Parser {
                 segments.append(.text(text))
                 advance()
             case .interpolationStart:
-                try enter(token)
                 advance()
                 if current.kind == .interpolationEnd {
-                    leave()
                     throw ParseError(message: "an interpolation needs an expression inside \\( )", position: token.start)
                 }
                 let expr = try parseExpression()
                 depth = max(depth, expr.depth)
                 guard current.kind == .interpolationEnd else {
-                    leave()
                     throw unexpected("')' to close the interpolation")
                 }
                 advance()
-                leave()
                 segments.append(.interpolation(expr))
             case .stringEnd:
                 advance()
