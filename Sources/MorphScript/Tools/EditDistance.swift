@@ -1,9 +1,12 @@
-/// The Levenshtein distance between two strings (over characters), capped at `limit + 1`.
+/// The optimal-string-alignment distance between two strings (insertions, deletions,
+/// substitutions and swaps of neighbours each cost 1), over characters, ignoring case;
+/// capped at `limit + 1`.
 func editDistance(_ a: String, _ b: String, limit: Int = 3) -> Int {
     let x = Array(a.lowercased()), y = Array(b.lowercased())
     if abs(x.count - y.count) > limit { return limit + 1 }
     if x.isEmpty { return y.count }
     if y.isEmpty { return x.count }
+    var beforePrevious = [Int](repeating: 0, count: y.count + 1)
     var previous = Array(0...y.count)
     var current = [Int](repeating: 0, count: y.count + 1)
     for i in 1...x.count {
@@ -11,11 +14,15 @@ func editDistance(_ a: String, _ b: String, limit: Int = 3) -> Int {
         var rowMinimum = current[0]
         for j in 1...y.count {
             let cost = x[i - 1] == y[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            rowMinimum = min(rowMinimum, current[j])
+            var d = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                d = min(d, beforePrevious[j - 2] + 1)
+            }
+            current[j] = d
+            rowMinimum = min(rowMinimum, d)
         }
         if rowMinimum > limit { return limit + 1 }
-        swap(&previous, &current)
+        (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[y.count]
 }
