@@ -160,8 +160,8 @@ extension Tensor {
     }
 
     /// The matrix product op(a)·op(b) through BLAS, with transposes applied without copies.
-    public static func matmul(_ a: Tensor, transposed ta: Bool = false,
-                              _ b: Tensor, transposed tb: Bool = false) throws(EngineError) -> Tensor {
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposingA ta: Bool = false,
+                              transposingB tb: Bool = false) throws(EngineError) -> Tensor {
         guard a.rank == 2, b.rank == 2 else {
             throw .shapeMismatch(operation: "matmul (needs matrices)", lhs: a.shape, rhs: b.shape)
         }
