@@ -163,7 +163,7 @@ struct SumPerSample: Primitive {
 }
 
 /// A reshape that keeps the batch axis: [N, a…] → [N, b…].
-struct Reshape: Primitive {
+struct ReshapeOp: Primitive {
     let sampleShape: [Int]
     var name: String { "reshape" }
 
@@ -183,7 +183,7 @@ struct Reshape: Primitive {
 }
 
 /// Softmax over the last axis: y = exp(x − max) / Σ exp(x − max).
-struct Softmax: Primitive {
+struct SoftmaxOp: Primitive {
     var name: String { "softmax" }
 
     func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
@@ -222,12 +222,12 @@ struct Softmax: Primitive {
     }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, _ needed: [Bool]) throws(EngineError) -> [Tensor?] {
-        [Softmax.project(y, g, k: 1)]
+        [SoftmaxOp.project(y, g, k: 1)]
     }
 
     func jvp(_ x: [Tensor], _ y: Tensor, _ t: [Tensor?], _ k: Int) throws(EngineError) -> Tensor {
         guard let t0 = t[0] else { return try Tensor.zeros(Tangents.shape(of: y.shape, k: k)) }
-        return Softmax.project(y, t0, k: k)
+        return SoftmaxOp.project(y, t0, k: k)
     }
 }
 

@@ -20,7 +20,7 @@ extension Variable {
     /// x + c.
     public func shifted(by c: Float) throws(EngineError) -> Variable { try Variable.apply(Unary(kind: .shift(c)), [self]) }
     /// Softmax over the last axis.
-    public func softmax() throws(EngineError) -> Variable { try Variable.apply(Softmax(), [self]) }
+    public func softmax() throws(EngineError) -> Variable { try Variable.apply(SoftmaxOp(), [self]) }
     /// The sum of all elements (rank 0).
     public func sum() throws(EngineError) -> Variable { try Variable.apply(SumAll(), [self]) }
     /// The mean of all elements (rank 0).
@@ -29,7 +29,7 @@ extension Variable {
     public func sumPerSample() throws(EngineError) -> Variable { try Variable.apply(SumPerSample(), [self]) }
     /// Each sample reshaped: [N, a…] → [N, sampleShape…].
     public func reshaped(toSample sampleShape: [Int]) throws(EngineError) -> Variable {
-        try Variable.apply(Reshape(sampleShape: sampleShape), [self])
+        try Variable.apply(ReshapeOp(sampleShape: sampleShape), [self])
     }
     /// Each sample flattened: [N, …] → [N, F].
     public func flattened() throws(EngineError) -> Variable { try reshaped(toSample: [value.sampleSize]) }
