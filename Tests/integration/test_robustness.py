@@ -162,3 +162,37 @@ def test_thousand_executes_in_a_row(prepared: tuple[Kernel, Wire]) -> None:
     r = kernel.execute("counter")
     assert r.text == str(n), r.describe()
     assert kernel.kernel_info()["status"] == "ok"
+
+
+def test_hundred_interrupts_in_a_row(prepared: tuple[Kernel, Wire]) -> None:
+    kernel, wire = prepared
+    ids = [wire.send(wire.control, "interrupt_request", {}) for _ in range(100)]
+    got = []
+    deadline = time.monotonic() + 30
+    while len(got) < len(ids) and time.monotonic() < deadline:
+        msg = wire.recv(wire.control, 2)
+        if msg is not None and msg["msg_type"] == "interrupt_reply":
+            got.append(msg["parent_header"]["msg_id"])
+    assert sorted(got) == sorted(ids), f"{len(got)} of {len(ids)} interrupt_replies"
+    assert kernel.is_alive(), kernel.log_tail()
+    r = kernel.execute("counter + 1")
+    assert r.status == "ok" and r.text == "1", r.describe()
+
+
+def test_client_that_disconnects_mid_execute(prepared: tuple[Kernel, Wire]) -> None:
+    kernel, wire = prepared
+    info = kernel.km.get_connection_info()
+    leaver = Wire(info)
+    leaver.send(leaver.shell, "execute_request",
+                execute_content("for i in 0..<200000 { counter = counter + 1 }\ncounter = 0"))
+    leaver.close()  # gone before the reply
+    comer = Wire(info)
+    try:
+        assert comer.kernel_info(timeout=30) is not None, "no kernel_info after a client left mid-execute"
+        reply = comer.execute("counter = counter + 5\ncounter", timeout=120)
+        assert reply is not None and reply["content"]["status"] == "ok", reply
+    finally:
+        comer.close()
+    r = kernel.execute("counter")
+    assert r.text == "5", r.describe()
+    assert kernel.is_alive(), kernel.log_tail()

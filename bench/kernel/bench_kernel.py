@@ -61,7 +61,7 @@ class Lean:
     def __init__(self, ctx: zmq.Context, conn: dict):
         self.key = conn["key"].encode()
         self.session = uuid.uuid4().hex
-        url = f"tcp://127.0.0.1:%d"
+        url = "tcp://127.0.0.1:%d"
         self.shell = ctx.socket(zmq.DEALER)
         self.shell.setsockopt(zmq.LINGER, 0)
         self.shell.connect(url % conn["shell_port"])
@@ -285,7 +285,7 @@ def report(morph: Numbers, ipy: Numbers, runs: int, png_runs: int, png_size: int
     rows = [
         ("cold start to kernel_info_reply (ms)", morph.start_ms, ipy.start_ms, TARGETS["start"]),
         (f"trivial execute `{TRIVIAL}`, send→idle p50 (ms, {runs} runs)", morph.p50_ms, ipy.p50_ms, TARGETS["p50"]),
-        (f"trivial execute, send→idle p99 (ms)", morph.p99_ms, ipy.p99_ms, TARGETS["p99"]),
+        ("trivial execute, send→idle p99 (ms)", morph.p99_ms, ipy.p99_ms, TARGETS["p99"]),
         (f"PNG display ~{png_size // 1000} KB, send→idle p50 (ms, {png_runs} runs)", morph.png_p50_ms, ipy.png_p50_ms, TARGETS["png"]),
         ("idle RSS (MB, VmRSS)", morph.rss_mb, ipy.rss_mb, TARGETS["rss"]),
     ]
