@@ -25,7 +25,6 @@ class MorphKernelTests(jupyter_kernel_test.KernelTests):
     completion_samples = [
         {"text": "pri", "matches": {"print"}},
         {"text": "epri", "matches": {"eprint"}},
-        {"text": "let zebraCount = 1; zebra", "matches": {"zebraCount"}},
     ]
 
     complete_code_samples = ["1 + 2", 'print("hi")', "let x = [1, 2]", "for i in 0..<3 { print(i) }"]

@@ -93,3 +93,22 @@ def test_error_cell_stops_the_run_without_allow_errors(tmp_path: Path) -> None:
         NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=60).execute()
     assert "NameError" in str(caught.value)
     assert nb.cells[2].outputs == []
+
+
+def test_papermill_injects_morphscript_parameters(tmp_path: Path) -> None:
+    """papermill runs a Morph notebook; its parameters arrive as MorphScript (papermill-morph)."""
+    import papermill
+
+    nb = notebook("let n = 1\nlet label = \"default\"", "n * 2", "print(label)")
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    src, out = tmp_path / "params.ipynb", tmp_path / "params.out.ipynb"
+    nbformat.write(nb, src)
+    papermill.execute_notebook(str(src), str(out), parameters={"n": 21, "label": 'say "hi"'},
+                               kernel_name=KERNEL_NAME, progress_bar=False, execution_timeout=60)
+    done = nbformat.read(out, as_version=4)
+    injected = [c for c in done.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "let n = 21" in injected[0].source, injected
+    results = [o for c in done.cells for o in c.get("outputs", []) if o.output_type == "execute_result"]
+    assert results and results[0].data["text/plain"] == "42", results
+    streams = [o.text for c in done.cells for o in c.get("outputs", []) if o.output_type == "stream"]
+    assert streams == ['say "hi"\n'], streams
