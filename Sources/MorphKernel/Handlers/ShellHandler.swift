@@ -33,9 +33,9 @@ public final class ShellHandler {
     private func handle(_ request: Message) {
         context.logger.debug("shell: \(request.messageType)")
         context.publishStatus("busy", parent: request, via: transport)
-        var abortQueue = false
+        var aborted: [[[UInt8]]] = []
         switch request.messageType {
-        case "execute_request": abortQueue = execute(request)
+        case "execute_request": aborted = execute(request)
         case "kernel_info_request": reply(request, "kernel_info_reply", KernelInfo.content)
         case "is_complete_request": isComplete(request)
         case "complete_request": complete(request)
@@ -50,7 +50,7 @@ public final class ShellHandler {
         default: context.answerUnknown(request, on: .shell, via: transport)
         }
         context.publishStatus("idle", parent: request, via: transport)
-        if abortQueue { abortWaitingExecutions() }
+        if !aborted.isEmpty { abortExecutions(in: aborted) }
     }
 
     private func reply(_ request: Message, _ type: String, _ content: JSON) {
@@ -59,13 +59,14 @@ public final class ShellHandler {
 
     // MARK: execute
 
-    /// Runs a cell; returns whether the waiting executions must be aborted (an error with stop_on_error).
-    private func execute(_ request: Message) -> Bool {
+    /// Runs a cell; after an error with stop_on_error, returns the shell messages that were waiting
+    /// (taken before the reply is sent, so a request sent after the client saw the reply is never aborted).
+    private func execute(_ request: Message) -> [[[UInt8]]] {
         let content = request.content
         guard let code = content["code"]?.stringValue else {
             let error = KernelContext.errorContent(ename: "BadRequest", evalue: "execute_request content.code must be a string")
             reply(request, "execute_reply", error.merging(["execution_count": JSON(executionCount)]))
-            return false
+            return []
         }
         let isSilent = content["silent"]?.boolValue ?? false
         let storeHistory = isSilent ? false : (content["store_history"]?.boolValue ?? true)
@@ -98,7 +99,7 @@ public final class ShellHandler {
             reply(request, "execute_reply", [
                 "status": "ok", "execution_count": JSON(count), "user_expressions": .object(expressions), "payload": [],
             ])
-            return false
+            return []
         } catch {
             if storeHistory { history.append(line: count, input: code, output: nil) }
             let traceback = error.traceback
@@ -109,11 +110,12 @@ public final class ShellHandler {
                               "traceback": .array(traceback.map { .string($0) })],
                     parent: request, via: transport)
             }
+            let waiting = stopOnError && !isSilent ? transport.takeWaitingShellMessages() : []
             let content = KernelContext.errorContent(ename: error.kind, evalue: error.value, traceback: traceback)
             reply(request, "execute_reply", content.merging([
                 "execution_count": JSON(count), "user_expressions": [:], "payload": [],
             ]))
-            return stopOnError && !isSilent
+            return waiting
         }
     }
 
@@ -140,10 +142,10 @@ public final class ShellHandler {
         return results
     }
 
-    /// Answers every execute_request already waiting with status "aborted" (stop_on_error);
-    /// other waiting requests are handled as usual.
-    private func abortWaitingExecutions() {
-        for frames in transport.takeWaitingShellMessages() {
+    /// Answers every execute_request among `waiting` with status "aborted" (stop_on_error);
+    /// other requests are handled as usual.
+    private func abortExecutions(in waiting: [[[UInt8]]]) {
+        for frames in waiting {
             guard let request = context.decode(frames, on: .shell) else { continue }
             guard request.messageType == "execute_request" else {
                 handle(request)
