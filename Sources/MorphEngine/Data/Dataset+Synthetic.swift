@@ -9,8 +9,8 @@ extension Dataset {
         train: Int = 1000, test: Int = 200, seed: UInt64 = 0, classes: [Int]? = nil, side: Int = 28
     ) throws(DatasetError) -> Dataset {
         let kept = try validatedClasses(classes, classNames: syntheticClassNames)
-        guard train >= 0, test >= 0, train <= 1_000_000, test <= 1_000_000 else {
-            throw DatasetError("synthetic sizes must be between 0 and 1000000 images (got train: \(train), test: \(test))")
+        guard train >= 0, test >= 0, train <= 100_000, test <= 100_000 else {
+            throw DatasetError("synthetic sizes must be between 0 and 100000 images (got train: \(train), test: \(test))")
         }
         guard (12...256).contains(side) else {
             throw DatasetError("synthetic images must be 12 to 256 pixels wide (got \(side))")
