@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a chart's parts go in SVG pixels: margins from the text sizes, axes, and data → pixel maps.
+struct _ChartLayout {
+    struct Rect { var x, y, width, height: Double }
+
+    static let legendNameLimit = 28
+    /// A rough average glyph width of a sans-serif face, as a fraction of the font size.
+    static let glyphWidth = 0.56
+
+    let chart: Chart
+    let bounds: (x: ClosedRange<Double>, y: ClosedRange<Double>)?
+    let xAxis: _Axis
+    let yAxis: _Axis
+    let plot: Rect
+    let showsLegend: Bool
+    let identity: String
+
+    init(_ chart: Chart) {
+        self.chart = chart
+        let W = Double(max(chart.width, 160)), H = Double(max(chart.height, 120))
+        let bounds = chart.dataBounds()
+        self.bounds = bounds
+        let scatter = !chart.series.isEmpty && chart.series.allSatisfy { $0.mark == .points }
+
+        let top: Double = chart.title.isEmpty ? 16 : 42
+        let bottom: Double = chart.xLabel.isEmpty ? 32 : 54
+        let plotHeight = max(H - top - bottom, 40)
+
+        // The y axis first: its labels decide the left margin.
+        var yRange = bounds?.y ?? 0...1
+        var xRange = bounds?.x ?? 0...1
+        if scatter {
+            yRange = _ChartLayout.padded(yRange)
+            xRange = _ChartLayout.padded(xRange)
+        }
+        let yAxis = chart.logY && yRange.lowerBound > 0
+            ? _Axis.logarithmic(yRange)
+            : _Axis.linear(yRange, target: max(2, Int(plotHeight / 50)), nice: !scatter)
+        let yLabelWidth = (yAxis.labels.map { Double($0.count) }.max() ?? 1) * 12 * _ChartLayout.glyphWidth
+        let left = 12 + (chart.yLabel.isEmpty ? 0 : 20) + yLabelWidth + 10
+
+        let named = chart.series.count > 1 || chart.series.contains { !$0.name.isEmpty }
+        let longest = chart.series.map { min($0.name.count, _ChartLayout.legendNameLimit) }.max() ?? 0
+        let legendWidth = named ? 26 + Double(longest) * 12 * _ChartLayout.glyphWidth + 24 : 0
+        let right = max(20, legendWidth)
+        let plotWidth = max(W - left - right, 60)
+
+        // As many x ticks as fit their labels.
+        var target = max(2, Int(plotWidth / 80))
+        var xAxis = _Axis.linear(xRange, target: target, nice: false)
+        while target > 2 {
+            let widest = (xAxis.labels.map { Double($0.count) }.max() ?? 1) * 12 * _ChartLayout.glyphWidth
+            if Double(xAxis.ticks.count) * (widest + 12) <= plotWidth { break }
+            target -= 1
+            xAxis = _Axis.linear(xRange, target: target, nice: false)
+        }
+        self.xAxis = xAxis
+        self.yAxis = yAxis
+        self.plot = Rect(x: left, y: top, width: plotWidth, height: plotHeight)
+        self.showsLegend = named
+        self.identity = _ChartLayout.fingerprint(chart)
+    }
+
+    /// `range` widened by 5 % on each side (scatter plots keep points off the axes).
+    static func padded(_ range: ClosedRange<Double>) -> ClosedRange<Double> {
+        let span = range.upperBound - range.lowerBound
+        let pad = span > 0 ? span * 0.05 : max(abs(range.lowerBound) * 0.1, 1)
+        return (range.lowerBound - pad)...(range.upperBound + pad)
+    }
+
+    func px(_ x: Double) -> Double { plot.x + xAxis.fraction(x) * plot.width }
+    func py(_ y: Double) -> Double { plot.y + (1 - yAxis.fraction(y)) * plot.height }
+
+    /// Whether point i of `s` at value `v` can be drawn.
+    func drawable(_ s: Series, _ i: Int, _ v: Double) -> Bool {
+        s.x[i].isFinite && chart.drawable(y: v)
+    }
+
+    /// Polyline subpaths through the drawable points, broken at gaps.
+    func linePath(_ s: Series) -> String {
+        var d = ""
+        var pen = false
+        for i in 0..<s.count {
+            guard drawable(s, i, s.y[i]) else { pen = false; continue }
+            d += (pen ? "L" : "M") + _SVGWriter.n(px(s.x[i])) + " " + _SVGWriter.n(py(s.y[i]))
+            pen = true
+        }
+        return d
+    }
+
+    /// A zero-length round-capped segment per point: dots, compact for many points.
+    func dotPath(_ s: Series) -> String {
+        var d = ""
+        d.reserveCapacity(s.count * 14)
+        for i in 0..<s.count where drawable(s, i, s.y[i]) {
+            d += "M" + _SVGWriter.n(px(s.x[i])) + " " + _SVGWriter.n(py(s.y[i])) + "h0"
+        }
+        return d
+    }
+
+    /// Closed shapes between the band's edges, one per run of drawable points.
+    func bandPath(_ s: Series) -> String {
+        guard let lower = s.lower, let upper = s.upper else { return "" }
+        var d = ""
+        var run: [Int] = []
+        func flush() {
+            if run.count >= 2 {
+                d += "M" + run.map { _SVGWriter.n(px(s.x[$0])) + " " + _SVGWriter.n(py(upper[$0])) }.joined(separator: "L")
+                d += "L" + run.reversed().map { _SVGWriter.n(px(s.x[$0])) + " " + _SVGWriter.n(py(lower[$0])) }.joined(separator: "L")
+                d += "Z"
+            }
+            run.removeAll()
+        }
+        for i in 0..<s.count {
+            if drawable(s, i, lower[i]) && drawable(s, i, upper[i]) { run.append(i) } else { flush() }
+        }
+        flush()
+        return d
+    }
+
+    static func truncated(_ text: String, to limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(max(limit - 1, 1))) + "…"
+    }
+
+    /// A short hash of the chart's content, so element ids differ between charts on one page.
+    static func fingerprint(_ chart: Chart) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ v: UInt64) { h = (h ^ v) &* 0x0000_0100_0000_01B3 }
+        for b in (chart.title + "\u{1}" + chart.xLabel + "\u{1}" + chart.yLabel).utf8 { mix(UInt64(b)) }
+        for s in chart.series {
+            for b in s.name.utf8 { mix(UInt64(b)) }
+            for v in s.x { mix(v.bitPattern) }
+            for v in s.y { mix(v.bitPattern) }
+        }
+        mix(UInt64(chart.width) << 32 | UInt64(chart.height))
+        let digits = Array("0123456789abcdef")
+        return String((0..<10).map { digits[Int((h >> (UInt64($0) * 4)) & 0xF)] })
+    }
+}
