@@ -45,10 +45,13 @@ extension Chart {
         var layers: [JSON] = []
         let bandNames = series.filter(\.hasBand).map(\.name)
         if !bandNames.isEmpty {
+            // The merged legend takes its symbols from this first layer: draw them as solid strokes.
+            var bandColor = color
+            if layout.showsLegend { bandColor["legend"] = ["symbolOpacity": 1, "symbolType": "stroke", "symbolStrokeWidth": 2.5] }
             layers.append([
                 "transform": only(bandNames),
                 "mark": ["type": "area", "opacity": 0.2],
-                "encoding": ["x": x, "y": y("lower"), "y2": ["field": "upper"], "color": color],
+                "encoding": ["x": x, "y": y("lower"), "y2": ["field": "upper"], "color": bandColor],
             ])
         }
         for mark in [SeriesMark.line, .lineAndPoints, .points] {
