@@ -189,3 +189,29 @@ import Testing
 extension JSON {
     subscript(index: Int) -> JSON? { arrayValue.flatMap { index < $0.count ? $0[index] : nil } }
 }
+
+@Suite struct ChartRobustnessTests {
+    @Test(arguments: [
+        [Double.nan, .nan], [5], [3, 3, 3], [1e300, -1e300], [1e15, 1e15 + 0.5], [1e-300, 2e-300],
+        [Double.infinity, 1, -Double.infinity], [-1, -2], [1e9 + 1e-7, 1e9], [0, 1e-12],
+    ])
+    func oddValuesStillGiveWellFormedCharts(values: [Double]) throws {
+        for logY in [false, true] {
+            let chart = Chart(title: "odd", series: [Series(name: "s", y: values)], logY: logY)
+            let elements = try checkXML(chart.svg())
+            let labels = elements.filter { $0.name == "text" }.map(\.text)
+            #expect(labels.count < 120)
+            _ = chart.vegaLite().serialized()
+            _ = chart.summary()
+        }
+    }
+
+    @Test func tickLabelsAreDistinct() {
+        for (lo, hi) in [(0.0, 1.0), (1e6, 1e6 + 3), (-0.003, 0.007), (1_000_000_001.0, 1_000_000_009.0), (2.5e-7, 9.5e-7)] {
+            let axis = _Axis.linear(lo...hi, target: 6, nice: true)
+            #expect(axis.ticks.count >= 2, "\(lo)...\(hi)")
+            #expect(Set(axis.labels).count == axis.labels.count, "\(axis.labels)")
+            #expect(axis.domain.lowerBound <= lo && axis.domain.upperBound >= hi)
+        }
+    }
+}

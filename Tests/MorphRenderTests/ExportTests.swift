@@ -135,3 +135,18 @@ final class TemporaryDirectory {
         #expect(try Export.resolve("/abs//a.png", relativeTo: "/ignored") == "/abs/a.png")
     }
 }
+
+@Suite struct FileContentsTests {
+    @Test func contentsByExtension() throws {
+        let table = try Table(columns: [Column("a", integers: [1])])
+        #expect(try table.fileContents(forExtension: "csv") == Array("a\r\n1\r\n".utf8))
+        #expect(try table.fileContents(forExtension: ".CSV") == Array("a\r\n1\r\n".utf8))
+        #expect(try table.fileContents(forExtension: "markdown") != nil)
+        #expect(try table.fileContents(forExtension: "png") == nil)
+        #expect(try table.fileContents(forExtension: "gif") == nil)
+        let svg = try Chart(series: [Series(name: "s", x: [-2, 2], y: [-1, 1])]).fileContents(forExtension: "svg")
+        let text = String(decoding: try #require(svg), as: UTF8.self)
+        #expect(text.hasPrefix("<?xml"))
+        #expect(text.contains(">\u{2212}1")) // tick labels use a true minus sign
+    }
+}

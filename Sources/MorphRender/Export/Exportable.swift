@@ -10,6 +10,16 @@ public protocol Exportable {
     func exportData(as format: ExportFormat) throws(RenderError) -> [UInt8]
 }
 
+extension Exportable {
+    /// The file's bytes for a file extension ("png", ".csv", "markdown"), or nil when this value
+    /// has no such form or the extension is unknown.
+    public func fileContents(forExtension fileExtension: String) throws(RenderError) -> [UInt8]? {
+        let name = fileExtension.hasPrefix(".") ? "file" + fileExtension : "file." + fileExtension
+        guard let format = ExportFormat(path: name), exportFormats.contains(format) else { return nil }
+        return try exportData(as: format)
+    }
+}
+
 extension RasterImage: Exportable {
     public var exportFormats: [ExportFormat] { [.png, .html] }
     public var exportKind: String { "an image" }

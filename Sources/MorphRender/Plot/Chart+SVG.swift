@@ -2,6 +2,11 @@ extension Chart {
     /// Fonts for every text element: common sans-serif faces, then the generic family.
     static let fontFamily = "Helvetica, Arial, 'DejaVu Sans', sans-serif"
 
+    /// A tick label with a true minus sign (U+2212) in place of the hyphen.
+    static func typographic(_ label: String) -> String {
+        label.hasPrefix("-") ? "\u{2212}" + label.dropFirst() : label
+    }
+
     /// The chart as a standalone SVG document: axes with nice ticks and labels, light grid lines,
     /// series clipped to the plot area, a legend on the right when there are named series, a title.
     public func svg() -> String {
@@ -62,12 +67,12 @@ extension Chart {
 
         w.open("g", ["fill": "#333333", "text-anchor": "middle"])
         for (t, label) in zip(layout.xAxis.ticks, layout.xAxis.labels) {
-            w.element("text", ["x": _SVGWriter.n(layout.px(t)), "y": _SVGWriter.n(bottom + 19)], text: label)
+            w.element("text", ["x": _SVGWriter.n(layout.px(t)), "y": _SVGWriter.n(bottom + 19)], text: Chart.typographic(label))
         }
         w.close("g")
         w.open("g", ["fill": "#333333", "text-anchor": "end"])
         for (t, label) in zip(layout.yAxis.ticks, layout.yAxis.labels) {
-            w.element("text", ["x": _SVGWriter.n(plot.x - 8), "y": _SVGWriter.n(layout.py(t)), "dy": "0.32em"], text: label)
+            w.element("text", ["x": _SVGWriter.n(plot.x - 8), "y": _SVGWriter.n(layout.py(t)), "dy": "0.32em"], text: Chart.typographic(label))
         }
         w.close("g")
 

@@ -15,27 +15,42 @@ struct _Axis {
     /// A linear axis covering `range` with about `target` ticks; `nice` extends the domain to whole ticks.
     static func linear(_ range: ClosedRange<Double>, target: Int, nice: Bool) -> _Axis {
         var lo = range.lowerBound, hi = range.upperBound
-        if lo == hi {
-            let pad = lo == 0 ? 1 : abs(lo) * 0.1
+        let magnitude = max(abs(lo), abs(hi))
+        if hi - lo <= magnitude * 1e-9 {
+            // A flat (or numerically flat) range: widen it so ticks are distinct.
+            let pad = magnitude == 0 ? 1 : magnitude * 0.1
             lo -= pad
             hi += pad
         }
-        var step = niceStep((hi - lo) / Double(max(target, 1)))
-        // At least two ticks inside the range.
-        while Int(floor(hi / step + 1e-9)) - Int(ceil(lo / step - 1e-9)) < 1 { step = smallerStep(step) }
+        guard (hi - lo).isFinite, lo.isFinite, hi.isFinite else {
+            let ends = [lo, hi].filter(\.isFinite)
+            return _Axis(domain: range, ticks: ends, labels: ends.map { NumberText.significant($0, digits: 3) }, log: false)
+        }
+        var step = niceStep((hi - lo) / Double(min(max(target, 1), 50)))
+        // At least two ticks inside the range (the range spans several steps, so this ends quickly).
+        for _ in 0..<8 where floor(hi / step + 1e-9) - ceil(lo / step - 1e-9) < 1 { step = smallerStep(step) }
         if nice {
             lo = floor(lo / step + 1e-9) * step
             hi = ceil(hi / step - 1e-9) * step
         }
-        let first = Int(ceil(lo / step - 1e-9)), last = Int(floor(hi / step + 1e-9))
-        let ticks = (first...max(first, last)).map { Double($0) * step }.filter { $0 >= lo - step * 1e-9 && $0 <= hi + step * 1e-9 }
+        let first = ceil(lo / step - 1e-9), last = floor(hi / step + 1e-9)
+        var ticks: [Double] = []
+        if last - first < 200 {
+            var k = first
+            while k <= last {
+                ticks.append(k * step == 0 ? 0 : k * step)
+                k += 1
+            }
+        }
         let largest = max(abs(lo), abs(hi))
         let labels: [String]
         if largest >= 1e6 || step < 1e-4 {
-            labels = ticks.map { NumberText.significant($0, digits: 3) }
+            // Enough significant digits that neighbouring ticks read differently.
+            let digits = max(3, Int(floor(log10(largest))) - Int(floor(log10(step))) + 1)
+            labels = ticks.map { NumberText.significant($0, digits: min(digits, 15)) }
         } else {
             let decimals = max(0, -Int(floor(log10(step) + 1e-9)))
-            labels = ticks.map { NumberText.fixed($0 == 0 ? 0 : $0, decimals: decimals) }
+            labels = ticks.map { NumberText.fixed($0, decimals: decimals) }
         }
         return _Axis(domain: lo...hi, ticks: ticks, labels: labels, log: false)
     }
