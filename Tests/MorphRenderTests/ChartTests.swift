@@ -215,3 +215,27 @@ extension JSON {
         }
     }
 }
+
+@Suite struct ChartRasterTests {
+    @Test func rasterHasTheChartSizeAndDrawsSeriesInTheirColours() throws {
+        let chart = Chart(title: "t", xLabel: "x", yLabel: "y", series: [
+            try Series(name: "up", x: [0, 1], y: [0, 1]), try Series(name: "down", x: [0, 1], y: [1, 0]),
+        ], width: 240, height: 160)
+        let image = chart.raster(scale: 1)
+        #expect(image.width == 240 && image.height == 160 && image.channels == 3)
+        func count(_ hex: String) -> Int {
+            let c = _Painter.rgb(hex)
+            var n = 0
+            for i in stride(from: 0, to: image.pixels.count, by: 3)
+            where Int(image.pixels[i]) == c.0 && Int(image.pixels[i + 1]) == c.1 && Int(image.pixels[i + 2]) == c.2 { n += 1 }
+            return n
+        }
+        #expect(count(Palette.okabeIto[0]) > 50)
+        #expect(count(Palette.okabeIto[1]) > 50)
+        #expect(image.pixels[0] == 255)  // white background
+        // Twice the scale, twice the size; the PNG export decodes to it.
+        let png = try #require(try chart.fileContents(forExtension: "png"))
+        let decoded = try decodePNG(png)
+        #expect(decoded.width == 480 && decoded.height == 320)
+    }
+}

@@ -34,16 +34,16 @@ extension RasterImage: Exportable {
 }
 
 extension Chart: Exportable {
-    public var exportFormats: [ExportFormat] { [.svg, .html, .csv, .json, .markdown, .text] }
+    public var exportFormats: [ExportFormat] { [.svg, .png, .html, .csv, .json, .markdown, .text] }
     public var exportKind: String { "a chart" }
-    /// SVG and HTML draw the chart; CSV, JSON, Markdown and text hold its data, every series.
+    /// SVG and HTML draw the chart, PNG rasterises it at twice its size; CSV, JSON, Markdown and
+    /// text hold its data, every series.
     public func exportData(as format: ExportFormat) throws(RenderError) -> [UInt8] {
         switch format {
         case .svg: return Array(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg()).utf8)
         case .html: return Array(HTMLPage.wrap(title: title.isEmpty ? "chart" : title, body: svg()).utf8)
         case .csv, .json, .markdown, .text: return try table().exportData(as: format)
-        case .png:
-            throw RenderError("a chart exports as vector .svg (or .html), and its data as .csv, .json or .md; PNG is for images and grids")
+        case .png: return PNG.encode(raster(scale: 2))
         }
     }
 }

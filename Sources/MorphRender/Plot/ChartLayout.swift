@@ -81,6 +81,40 @@ struct _ChartLayout {
         s.x[i].isFinite && chart.drawable(y: v)
     }
 
+    /// Runs of consecutive drawable points of the line, in pixels.
+    func lineRuns(_ s: Series) -> [[(Double, Double)]] {
+        var runs: [[(Double, Double)]] = []
+        var run: [(Double, Double)] = []
+        for i in 0..<s.count {
+            if drawable(s, i, s.y[i]) {
+                run.append((px(s.x[i]), py(s.y[i])))
+            } else if !run.isEmpty {
+                runs.append(run)
+                run = []
+            }
+        }
+        if !run.isEmpty { runs.append(run) }
+        return runs
+    }
+
+    /// The band as closed polygons (upper edge forwards, lower edge back), one per run of drawable points.
+    func bandRuns(_ s: Series) -> [[(Double, Double)]] {
+        guard let lower = s.lower, let upper = s.upper else { return [] }
+        var polygons: [[(Double, Double)]] = []
+        var run: [Int] = []
+        func flush() {
+            if run.count >= 2 {
+                polygons.append(run.map { (px(s.x[$0]), py(upper[$0])) } + run.reversed().map { (px(s.x[$0]), py(lower[$0])) })
+            }
+            run.removeAll()
+        }
+        for i in 0..<s.count {
+            if drawable(s, i, lower[i]) && drawable(s, i, upper[i]) { run.append(i) } else { flush() }
+        }
+        flush()
+        return polygons
+    }
+
     /// Polyline subpaths through the drawable points, broken at gaps.
     func linePath(_ s: Series) -> String {
         var d = ""
