@@ -239,3 +239,37 @@ extension JSON {
         #expect(decoded.width == 480 && decoded.height == 320)
     }
 }
+
+@Suite struct ChartLayoutTests {
+    func names(_ n: Int, length: Int) -> [Series] {
+        (0..<n).map { Series(name: "series \($0) " + String(repeating: "x", count: length), y: [1, 2]) }
+    }
+
+    @Test func shortNamesGoOnTheRight() {
+        let layout = _ChartLayout(Chart(series: names(3, length: 2)))
+        #expect(layout.legendItems.count == 3)
+        #expect(layout.legendItems.allSatisfy { $0.x > layout.plot.x + layout.plot.width })
+    }
+
+    @Test func longNamesFlowUnderTheAxisWhenThereIsRoom() {
+        let layout = _ChartLayout(Chart(series: names(2, length: 18), width: 500, height: 400))
+        #expect(layout.legendItems.allSatisfy { $0.y > layout.plot.y + layout.plot.height + 40 })
+        #expect(layout.plot.width > 350)
+        #expect(layout.legendNames[0].hasSuffix("x"))
+    }
+
+    @Test func manyLongNamesStayOnTheRightShortened() {
+        let layout = _ChartLayout(Chart(series: names(8, length: 20), width: 420, height: 260))
+        #expect(layout.legendItems.allSatisfy { $0.x > layout.plot.x + layout.plot.width })
+        #expect(layout.legendNames.allSatisfy { $0.hasSuffix("…") })
+        #expect(layout.plot.width > 420 * 0.45)
+    }
+
+    @Test func longTitlesShrinkThenShorten() {
+        let layout = _ChartLayout(Chart(title: String(repeating: "long title ", count: 20), series: [], width: 400))
+        #expect(layout.titleSize == 11)
+        #expect(layout.titleText.hasSuffix("…"))
+        #expect(_ChartLayout.textWidth(layout.titleText, size: layout.titleSize) <= 400)
+        #expect(_ChartLayout(Chart(title: "short", series: [])).titleSize == 15)
+    }
+}

@@ -54,34 +54,33 @@ extension Chart {
         }
         // Titles.
         if !xLabel.isEmpty {
-            p.text(xLabel, x: (plot.x + plot.width / 2) * z, y: (bottom + 38) * z, pixel: font(13), color: "#222222", anchor: 0.5)
+            p.text(xLabel, x: (plot.x + plot.width / 2) * z, y: (layout.xLabelBaseline - 4) * z, pixel: font(13), color: "#222222", anchor: 0.5)
         }
         if !yLabel.isEmpty {
             p.text(yLabel, x: 14 * z, y: (plot.y + plot.height / 2) * z, pixel: font(13), color: "#222222", anchor: 0.5, rotated: true)
         }
         if !title.isEmpty {
-            let text = _ChartLayout.truncated(title, to: W / 8)
-            p.text(text, x: Double(W) / 2 * z, y: 20 * z, pixel: font(15), color: "#111111", anchor: 0.5)
-            p.text(text, x: Double(W) / 2 * z + 0.35 * z, y: 20 * z, pixel: font(15), color: "#111111", anchor: 0.5)  // bold
+            let size = font(layout.titleSize)
+            let fits = Int(Double(W - 16) * z / (Double(BitmapFont.advance * size) / Double(samples)))
+            let text = _ChartLayout.truncated(layout.titleText, to: max(fits, 4))
+            p.text(text, x: Double(W) / 2 * z, y: 20 * z, pixel: size, color: "#111111", anchor: 0.5)
+            p.text(text, x: Double(W) / 2 * z + 0.35 * z, y: 20 * z, pixel: size, color: "#111111", anchor: 0.5)  // bold
         }
         // Legend.
-        if layout.showsLegend {
-            let x = plot.x + plot.width + 16
-            for (i, s) in series.enumerated() {
-                let y = plot.y + 8 + Double(i) * 20
-                if s.hasBand { p.fillRect(x: x * z, y: (y - 6) * z, width: 20 * z, height: 12 * z, color: colors[i], alpha: 0.2) }
-                if s.mark == .points {
-                    p.fillDisc(x: (x + 10) * z, y: y * z, radius: 4 * z, color: colors[i], alpha: 1)
-                } else {
-                    p.strokePolyline([(x * z, y * z), ((x + 20) * z, y * z)], lineWidth: 2.5 * z, color: colors[i], clip: full)
-                    if s.mark == .lineAndPoints { p.fillDisc(x: (x + 10) * z, y: y * z, radius: 3 * z, color: colors[i], alpha: 1) }
-                }
-                // The bitmap font is wider than the SVG's: shorten names to the room left.
-                let room = Double(W) - (x + 26) - 4
-                let fits = Int(room * z / (Double(BitmapFont.advance * tick) / Double(samples)))
-                p.text(_ChartLayout.truncated(s.name, to: min(_ChartLayout.legendNameLimit, max(fits, 2))), x: (x + 26) * z, y: y * z,
-                       pixel: tick, color: "#222222")
+        for (i, x, y) in layout.legendItems {
+            let s = series[i]
+            if s.hasBand { p.fillRect(x: x * z, y: (y - 6) * z, width: 20 * z, height: 12 * z, color: colors[i], alpha: 0.2) }
+            if s.mark == .points {
+                p.fillDisc(x: (x + 10) * z, y: y * z, radius: 4 * z, color: colors[i], alpha: 1)
+            } else {
+                p.strokePolyline([(x * z, y * z), ((x + 20) * z, y * z)], lineWidth: 2.5 * z, color: colors[i], clip: full)
+                if s.mark == .lineAndPoints { p.fillDisc(x: (x + 10) * z, y: y * z, radius: 3 * z, color: colors[i], alpha: 1) }
             }
+            // The bitmap font is wider than the SVG's: shorten names to the room left.
+            let room = Double(W) - (x + 26) - 4
+            let fits = Int(room * z / (Double(BitmapFont.advance * tick) / Double(samples)))
+            p.text(_ChartLayout.truncated(layout.legendNames[i], to: max(fits, 2)), x: (x + 26) * z, y: y * z,
+                   pixel: tick, color: "#222222")
         }
         if layout.bounds == nil {
             p.text("no data to plot", x: (plot.x + plot.width / 2) * z, y: (plot.y + plot.height / 2) * z, pixel: tick,

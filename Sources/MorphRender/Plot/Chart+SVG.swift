@@ -78,7 +78,7 @@ extension Chart {
 
         // Axis titles and the chart title.
         if !xLabel.isEmpty {
-            w.element("text", ["x": _SVGWriter.n(plot.x + plot.width / 2), "y": _SVGWriter.n(bottom + 42),
+            w.element("text", ["x": _SVGWriter.n(plot.x + plot.width / 2), "y": _SVGWriter.n(layout.xLabelBaseline),
                                "text-anchor": "middle", "font-size": "13", "fill": "#222222"], text: xLabel)
         }
         if !yLabel.isEmpty {
@@ -87,16 +87,16 @@ extension Chart {
                                "fill": "#222222", "transform": "rotate(-90 \(_SVGWriter.n(cx)) \(_SVGWriter.n(cy)))"], text: yLabel)
         }
         if !title.isEmpty {
-            w.element("text", ["x": _SVGWriter.n(Double(W) / 2), "y": "24", "text-anchor": "middle", "font-size": "15",
-                               "font-weight": "600", "fill": "#111111"], text: _ChartLayout.truncated(title, to: W / 8))
+            w.element("text", ["x": _SVGWriter.n(Double(W) / 2), "y": "24", "text-anchor": "middle",
+                               "font-size": _SVGWriter.n(layout.titleSize), "font-weight": "600", "fill": "#111111"],
+                      text: layout.titleText)
         }
 
         // Legend.
-        if layout.showsLegend {
-            let x = plot.x + plot.width + 16
+        if !layout.legendItems.isEmpty {
             w.open("g", ["font-size": "12", "fill": "#222222"])
-            for (i, s) in series.enumerated() {
-                let y = plot.y + 8 + Double(i) * 20
+            for (i, x, y) in layout.legendItems {
+                let s = series[i]
                 if s.hasBand {
                     w.empty("rect", ["x": _SVGWriter.n(x), "y": _SVGWriter.n(y - 6), "width": "20", "height": "12",
                                      "fill": colors[i], "fill-opacity": "0.2"])
@@ -110,7 +110,7 @@ extension Chart {
                     }
                 }
                 w.element("text", ["x": _SVGWriter.n(x + 26), "y": _SVGWriter.n(y), "dy": "0.32em"],
-                          text: _ChartLayout.truncated(s.name, to: _ChartLayout.legendNameLimit))
+                          text: layout.legendNames[i])
             }
             w.close("g")
         }

@@ -18,7 +18,21 @@ struct _ChartLayout {
     let yAxis: _Axis
     let plot: Rect
     let showsLegend: Bool
+    /// Where each series' legend entry goes: the swatch's left end and vertical centre.
+    let legendItems: [(index: Int, x: Double, y: Double)]
+    /// The series names as the legend shows them (shortened to the room there is).
+    let legendNames: [String]
+    /// The title as drawn (shortened if even the smallest size cannot fit it) and its font size.
+    let titleText: String
+    let titleSize: Double
+    /// The baseline of the x axis title.
+    let xLabelBaseline: Double
     let identity: String
+
+    /// The width in pixels of `text` at `size`, estimated for a sans-serif face.
+    static func textWidth(_ text: String, size: Double) -> Double {
+        Double(text.count) * size * glyphWidth
+    }
 
     init(_ chart: Chart) {
         self.chart = chart
@@ -27,8 +41,39 @@ struct _ChartLayout {
         self.bounds = bounds
         let scatter = !chart.series.isEmpty && chart.series.allSatisfy { $0.mark == .points }
 
+        // The title shrinks from 15 to 11 px to fit, then is shortened.
+        let room = W - 24
+        var size = 15.0
+        while size > 11, _ChartLayout.textWidth(chart.title, size: size) > room { size -= 1 }
+        titleSize = size
+        titleText = _ChartLayout.truncated(chart.title, to: max(4, Int(room / (size * _ChartLayout.glyphWidth))))
+
+        // The legend goes on the right unless that would take more than a third of the width
+        // and it fits in a few rows under the x axis; on the right, long names are shortened.
+        let named = chart.series.count > 1 || chart.series.contains { !$0.name.isEmpty }
+        let fullNames = chart.series.map { _ChartLayout.truncated($0.name, to: _ChartLayout.legendNameLimit) }
+        let longest = fullNames.map { _ChartLayout.textWidth($0, size: 12) }.max() ?? 0
+        let flowWidth = W - 130  // a conservative plot width, known before the y labels are
+        var flow: [(index: Int, dx: Double, row: Int)] = []
+        var x = 0.0, row = 0
+        for (i, name) in fullNames.enumerated() {
+            let w = 26 + _ChartLayout.textWidth(name, size: 12) + 18
+            if x > 0, x + w > flowWidth { x = 0; row += 1 }
+            flow.append((i, x, row))
+            x += w
+        }
+        let wide = named && 26 + longest + 24 > W / 3
+        let legendBelow = wide && Double(row + 1) * 20 + 8 <= H * 0.25
+        let nameLimit = wide && !legendBelow
+            ? max(6, Int((W * 0.4 - 50) / (12 * _ChartLayout.glyphWidth)))
+            : _ChartLayout.legendNameLimit
+        legendNames = chart.series.map { _ChartLayout.truncated($0.name, to: nameLimit) }
+        let sideWidth = named ? 26 + (legendNames.map { _ChartLayout.textWidth($0, size: 12) }.max() ?? 0) + 24 : 0
+        let legendRows = legendBelow ? (flow.last?.row ?? 0) + 1 : 0
+
         let top: Double = chart.title.isEmpty ? 16 : 42
-        let bottom: Double = chart.xLabel.isEmpty ? 32 : 54
+        let axisBottom: Double = chart.xLabel.isEmpty ? 32 : 54
+        let bottom = axisBottom + (legendBelow ? Double(legendRows) * 20 + 8 : 0)
         let plotHeight = max(H - top - bottom, 40)
 
         // The y axis first: its labels decide the left margin.
@@ -44,14 +89,11 @@ struct _ChartLayout {
         let yLabelWidth = (yAxis.labels.map { Double($0.count) }.max() ?? 1) * 12 * _ChartLayout.glyphWidth
         let left = 12 + (chart.yLabel.isEmpty ? 0 : 20) + yLabelWidth + 10
 
-        let named = chart.series.count > 1 || chart.series.contains { !$0.name.isEmpty }
-        let longest = chart.series.map { min($0.name.count, _ChartLayout.legendNameLimit) }.max() ?? 0
-        let legendWidth = named ? 26 + Double(longest) * 12 * _ChartLayout.glyphWidth + 24 : 0
-        let right = max(20, legendWidth)
+        let right = legendBelow || !named ? 20 : max(20, sideWidth)
         let plotWidth = max(W - left - right, 60)
 
         // As many x ticks as fit their labels.
-        var target = max(2, Int(plotWidth / 80))
+        var target = max(3, Int(plotWidth / 70))
         var xAxis = _Axis.linear(xRange, target: target, nice: false)
         while target > 2 {
             let widest = (xAxis.labels.map { Double($0.count) }.max() ?? 1) * 12 * _ChartLayout.glyphWidth
@@ -61,8 +103,18 @@ struct _ChartLayout {
         }
         self.xAxis = xAxis
         self.yAxis = yAxis
-        self.plot = Rect(x: left, y: top, width: plotWidth, height: plotHeight)
+        let plot = Rect(x: left, y: top, width: plotWidth, height: plotHeight)
+        self.plot = plot
         self.showsLegend = named
+        xLabelBaseline = plot.y + plot.height + 42
+        if legendBelow {
+            let y0 = plot.y + plot.height + axisBottom + 6
+            legendItems = flow.map { ($0.index, plot.x + $0.dx, y0 + Double($0.row) * 20) }
+        } else if named {
+            legendItems = chart.series.indices.map { ($0, plot.x + plot.width + 16, plot.y + 8 + Double($0) * 20) }
+        } else {
+            legendItems = []
+        }
         self.identity = _ChartLayout.fingerprint(chart)
     }
 

@@ -1,4 +1,9 @@
 import MorphJSON
+#if canImport(Glibc)
+import Glibc  // log10
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The state of a training run for a live display that updates in place: where it is, the
 /// current loss and speed, the time left and the loss so far (drawn as a sparkline).
@@ -76,10 +81,14 @@ public struct TrainingProgress: Sendable, Equatable {
         return out
     }
 
-    /// A tiny SVG line of the loss history (at most 200 points, evenly subsampled).
+    /// A tiny SVG line of the loss history (at most 200 points, evenly subsampled; on a log
+    /// scale when the losses are positive and span more than a factor of ten).
     public func sparkline(width: Int = 160, height: Int = 28) -> String {
-        let finite = lossHistory.filter(\.isFinite)
-        guard finite.count >= 2, let lo = finite.min(), let hi = finite.max() else { return "" }
+        let raw = lossHistory.filter(\.isFinite)
+        guard raw.count >= 2, let rawLow = raw.min(), let rawHigh = raw.max() else { return "" }
+        let logScale = rawLow > 0 && rawHigh > 10 * rawLow
+        let finite = logScale ? raw.map { log10($0) } : raw
+        guard let lo = finite.min(), let hi = finite.max() else { return "" }
         let n = finite.count
         let keep = min(n, 200)
         let span = hi > lo ? hi - lo : 1
@@ -91,7 +100,7 @@ public struct TrainingProgress: Sendable, Equatable {
             points.append(_SVGWriter.n(x) + "," + _SVGWriter.n(y))
         }
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\">"
-            + "<title>loss \(NumberText.significant(finite[0])) → \(NumberText.significant(finite[n - 1]))</title>"
+            + "<title>loss \(NumberText.significant(raw[0])) → \(NumberText.significant(raw[n - 1]))\(logScale ? " (log scale)" : "")</title>"
             + "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#d55e00\" stroke-width=\"1.5\"/></svg>"
     }
 
