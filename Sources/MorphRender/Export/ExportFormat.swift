@@ -1,11 +1,18 @@
 /// A file format chosen by a path's extension.
 public enum ExportFormat: String, Sendable, CaseIterable {
+    /// PNG image (`.png`).
     case png
+    /// SVG vector figure (`.svg`).
     case svg
+    /// Comma-separated values, RFC 4180 (`.csv`).
     case csv
+    /// JSON; tables column-oriented (`.json`).
     case json
+    /// Markdown (`.md`, `.markdown`).
     case markdown = "md"
+    /// A standalone HTML page (`.html`, `.htm`).
     case html
+    /// Plain text (`.txt`).
     case text = "txt"
 
     /// The extension, without the dot.

@@ -2,9 +2,13 @@ import MorphJSON
 
 /// One value in a table: text, an integer, a number, or nothing.
 public enum Cell: Sendable, Equatable {
+    /// Text, shown as is (escaped in HTML and Markdown).
     case text(String)
+    /// An integer, right-aligned.
     case integer(Int)
+    /// A number, shown with its column's precision and written in full in files.
     case number(Double)
+    /// No value: blank in displays and CSV, null in JSON.
     case empty
 
     /// Whether the cell holds an integer or a number.
