@@ -36,6 +36,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .executableTarget(name: "morph-engine-bench", dependencies: ["MorphEngine"], path: "bench/engine",
+                          exclude: ["reference.py", "compare.py"]),
+
         .testTarget(name: "MorphJSONTests", dependencies: ["MorphJSON"]),
         .testTarget(name: "MorphEngineTests", dependencies: ["MorphEngine"]),
         .testTarget(name: "MorphRenderTests", dependencies: ["MorphRender"]),
