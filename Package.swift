@@ -29,8 +29,9 @@ let package = Package(
             "MorphScript", "MorphJSON", "CZeroMQ", "COpenSSL",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "MorphNotebook", dependencies: ["MorphScript", "MorphEngine", "MorphRender", "MorphJSON"]),
         .executableTarget(name: "morph", dependencies: [
-            "MorphKernel", "MorphScript", "MorphEngine",
+            "MorphKernel", "MorphNotebook", "MorphScript", "MorphEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -40,5 +41,6 @@ let package = Package(
         .testTarget(name: "MorphRenderTests", dependencies: ["MorphRender"]),
         .testTarget(name: "MorphScriptTests", dependencies: ["MorphScript"]),
         .testTarget(name: "MorphKernelTests", dependencies: ["MorphKernel"]),
+        .testTarget(name: "MorphNotebookTests", dependencies: ["MorphNotebook"]),
     ]
 )
