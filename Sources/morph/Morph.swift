@@ -4,6 +4,7 @@ import ArgumentParser
 struct Morph: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "morph",
-        abstract: "A Jupyter kernel for the CATSMILE-9015 autoencoder/Jacobian experiments."
+        abstract: "A Jupyter kernel for the CATSMILE-9015 autoencoder/Jacobian experiments.",
+        subcommands: [RunCommand.self]
     )
 }

@@ -53,9 +53,11 @@ struct RunCommand: ParsableCommand {
             }
         }
         var runner = NotebookRunner(workingDirectory: figureDirectory)
-        runner.parameters = try parameters.map { p in
-            do { return try ParameterLiteral.parse(p) } catch { throw ValidationError(error.description) }
+        var parsed: [(name: String, literal: String)] = []
+        for p in parameters {
+            do { parsed.append(try ParameterLiteral.parse(p)) } catch { throw ValidationError(error.description) }
         }
+        runner.parameters = parsed
         runner.timeout = timeout
         runner.allowErrors = allowErrors
         var failed = false
@@ -98,7 +100,15 @@ private func formatSeconds(_ s: Double) -> String {
     s < 1 ? "\(Int(s * 1000)) ms" : "\(Int(s * 10) / 10).\(Int(s * 10) % 10) s"
 }
 
+/// Writes progress to standard error (file descriptor 2, unbuffered).
 func printError(_ text: String, terminator: String = "\n") {
-    let line = text + terminator
-    _ = line.withCString { fputs($0, stderr) }
+    let bytes = Array((text + terminator).utf8)
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+            if n <= 0 { break }
+            offset += n
+        }
+    }
 }
