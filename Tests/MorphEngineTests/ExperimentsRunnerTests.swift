@@ -118,3 +118,24 @@ struct ExperimentsRunnerTests {
         #expect(forced)
     }
 }
+
+/// The JSON forms carry every series.
+struct ExperimentsJSONTests {
+    @Test func pathJSONHoldsEverySeries() throws {
+        let (_, analysis) = try Experiments.path(ExperimentsRunnerTests.model, from: ExperimentsRunnerTests.images[0], to: ExperimentsRunnerTests.images[1], steps: 5)
+        let json = analysis.json
+        #expect(json["t"]?.arrayValue?.count == 5)
+        #expect(json["stepL2"]?.arrayValue?.count == 4)
+        #expect(json["jacobianFrobeniusNorm"]?.arrayValue?.first?.doubleValue == analysis.frobeniusNorms[0])
+        #expect(json["lemma1"]?["holds"]?.boolValue == true)
+        #expect(json["lemma1"]?["checks"]?.arrayValue?.count == 4)
+        let text = json.serialized()
+        #expect(text.contains("\"largestSingularValue\""))
+    }
+
+    @Test func nonFiniteNumbersBecomeNull() throws {
+        let loss = try ReconstructionLoss(perImageErrors: [1, .infinity], pixelCount: 4)
+        #expect(loss.json["perImage"]?.arrayValue?[1] == .null)
+        #expect(loss.json["l2RecoverLoss"] == .null)
+    }
+}
