@@ -5,6 +5,11 @@ struct Morph: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "morph",
         abstract: "A Jupyter kernel for the CATSMILE-9015 autoencoder/Jacobian experiments.",
-        subcommands: [RunCommand.self]
+        subcommands: [KernelCommand.self, InstallCommand.self, RunCommand.self]
     )
+
+    static func main() {
+        OpenBLASReexec.ensureCoreType()
+        Morph.main(nil)
+    }
 }
