@@ -95,8 +95,8 @@ struct ExperimentsRunnerTests {
         #expect(inputs[1][1] == Self.images[3][0] && inputs[1][0] == 0)
     }
 
-    @Test func trainingProgressEstimatesRateAndTimeLeft() {
-        var progress = TrainingProgress(epochs: 2, batchesPerEpoch: 10)
+    @Test func trainingMeterEstimatesRateAndTimeLeft() {
+        var progress = TrainingMeter(epochs: 2, batchesPerEpoch: 10)
         #expect(progress.secondsLeft == nil)
         progress.recordBatch(epoch: 0, batch: 4, loss: 12.5, images: 640, elapsed: 2)
         #expect(progress.imagesPerSecond == 320)
@@ -105,8 +105,8 @@ struct ExperimentsRunnerTests {
         #expect(progress.summary == "epoch 1/2 · batch 5/10 · loss 12.500 · 320 images/s · 6 s left")
         for k in 0..<300 { progress.recordBatch(epoch: 1, batch: 9, loss: Double(k), images: 1, elapsed: 3) }
         #expect(progress.lossCurve(points: 100).count == 100)
-        #expect(TrainingProgress.duration(185) == "3 min 05 s")
-        #expect(TrainingProgress.duration(3720) == "1 h 02 min")
+        #expect(TrainingMeter.duration(185) == "3 min 05 s")
+        #expect(TrainingMeter.duration(3720) == "1 h 02 min")
     }
 
     @Test func throttleLetsAFewUpdatesPerSecondThrough() {

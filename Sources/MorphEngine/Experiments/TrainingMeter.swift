@@ -1,6 +1,6 @@
-/// The state a live training display shows: where training is, how fast it goes, how long it
+/// What a live training display needs to know, measured: where training is, how fast it goes, how long it
 /// has left and the loss so far. Fed once per batch; time comes from the caller's clock.
-public struct TrainingProgress: Sendable, Equatable {
+public struct TrainingMeter: Sendable, Equatable {
     /// Epochs requested.
     public let epochs: Int
     /// Batches in one epoch.
