@@ -19,13 +19,13 @@ public struct EngineModelAdapter: ExperimentModel {
     public var latentCount: Int { model.latentSize }
 
     /// Original pixel order → the model's (shuffled) order.
-    func toModelOrder(_ image: [Float]) -> [Float] {
+    public func toModelOrder(_ image: [Float]) -> [Float] {
         guard let p = pixelPermutation else { return image }
         return p.map { image[$0] }
     }
 
     /// The model's (shuffled) order → original pixel order.
-    func toOriginalOrder(_ values: [Float]) -> [Float] {
+    public func toOriginalOrder(_ values: [Float]) -> [Float] {
         guard let p = pixelPermutation else { return values }
         var restored = values
         for (i, source) in p.enumerated() { restored[source] = values[i] }
