@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
         abstract: "Execute notebooks headlessly, write them with outputs, and export their figures."
     )
 
-    @Argument(help: "The notebooks (.ipynb) to run, in order.")
+    @ArgumentParser.Argument(help: "The notebooks (.ipynb) to run, in order.")
     var notebooks: [String]
 
     @Option(name: .long, help: "Folder for the executed notebooks.")

@@ -1,0 +1,90 @@
+/// y = x·Wᵀ + b with x [N, in], W [out, in] (PyTorch layout), optional b [out].
+/// VJP: x̄ = ȳ·W, W̄ = ȳᵀ·x, b̄ = Σₙ ȳ. JVP: ẏ = ẋ·Wᵀ.
+struct LinearOp: Primitive {
+    var name: String { "linear" }
+
+    static func affine(_ x: Tensor, _ w: Tensor, _ b: Tensor?) throws(EngineError) -> Tensor {
+        var y = try Tensor.matmul(x, w, transposingB: true)
+        if let b {
+            let out = y.shape[1]
+            y.scalars.withUnsafeMutableBufferPointer { o in
+                b.scalars.withUnsafeBufferPointer { bp in
+                    var i = 0
+                    while i < o.count {
+                        for j in 0..<out { o[i + j] += bp[j] }
+                        i += out
+                    }
+                }
+            }
+        }
+        return y
+    }
+
+    func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
+        guard x[0].rank == 2, x[1].rank == 2, x[0].shape[1] == x[1].shape[1] else {
+            throw .shapeMismatch(operation: "linear (input [N, in], weight [out, in])", lhs: x[0].shape, rhs: x[1].shape)
+        }
+        if x.count > 2, x[2].shape != [x[1].shape[0]] {
+            throw .shapeMismatch(operation: "linear (weight [out, in], bias [out])", lhs: x[1].shape, rhs: x[2].shape)
+        }
+        return try LinearOp.affine(x[0], x[1], x.count > 2 ? x[2] : nil)
+    }
+
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, _ needed: [Bool]) throws(EngineError) -> [Tensor?] {
+        var result: [Tensor?] = [nil, nil]
+        if needed[0] { result[0] = try Tensor.matmul(g, x[1]) }
+        if needed[1] { result[1] = try Tensor.matmul(g, x[0], transposingA: true) }
+        if x.count > 2 { result.append(needed[2] ? try g.sum(axis: 0) : nil) }
+        return result
+    }
+
+    func jvp(_ x: [Tensor], _ y: Tensor, _ t: [Tensor?], _ k: Int) throws(EngineError) -> Tensor {
+        guard let t0 = t[0] else { return try Tensor.zeros(Tangents.shape(of: y.shape, k: k)) }
+        return try Tensor.matmul(t0, x[1], transposingB: true)
+    }
+}
+
+/// The outer product of each sample with itself: z [N, E] → [N, E·E], (z zᵀ)ᵢⱼ.
+/// VJP: z̄ᵢ = Σⱼ (Ḡᵢⱼ + Ḡⱼᵢ) zⱼ. JVP: żᵢ zⱼ + zᵢ żⱼ.
+struct OuterSelf: Primitive {
+    var name: String { "outer product" }
+
+    func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
+        guard x[0].rank == 2 else { throw .invalidArgument("outer product needs [N, E], got \(x[0].shape)") }
+        let n = x[0].shape[0], e = x[0].shape[1]
+        var out = [Float](repeating: 0, count: n * e * e)
+        let z = x[0].scalars
+        for s in 0..<n { for i in 0..<e { for j in 0..<e { out[(s * e + i) * e + j] = z[s * e + i] * z[s * e + j] } } }
+        return Tensor(unchecked: [n, e * e], scalars: out)
+    }
+
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, _ needed: [Bool]) throws(EngineError) -> [Tensor?] {
+        let n = x[0].shape[0], e = x[0].shape[1], z = x[0].scalars
+        var out = [Float](repeating: 0, count: n * e)
+        for s in 0..<n {
+            for i in 0..<e {
+                var acc: Float = 0
+                for j in 0..<e { acc += (g.scalars[(s * e + i) * e + j] + g.scalars[(s * e + j) * e + i]) * z[s * e + j] }
+                out[s * e + i] = acc
+            }
+        }
+        return [Tensor(unchecked: x[0].shape, scalars: out)]
+    }
+
+    func jvp(_ x: [Tensor], _ y: Tensor, _ t: [Tensor?], _ k: Int) throws(EngineError) -> Tensor {
+        let n = x[0].shape[0], e = x[0].shape[1], z = x[0].scalars
+        guard let t0 = t[0] else { return try Tensor.zeros([n * k, e * e]) }
+        var out = [Float](repeating: 0, count: n * k * e * e)
+        for s in 0..<n {
+            for q in 0..<k {
+                let r = s * k + q
+                for i in 0..<e {
+                    for j in 0..<e {
+                        out[(r * e + i) * e + j] = t0.scalars[r * e + i] * z[s * e + j] + z[s * e + i] * t0.scalars[r * e + j]
+                    }
+                }
+            }
+        }
+        return Tensor(unchecked: [n * k, e * e], scalars: out)
+    }
+}

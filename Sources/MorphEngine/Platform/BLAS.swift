@@ -1,0 +1,65 @@
+import CBLAS
+import Glibc
+
+/// OpenBLAS facts and settings: the kernel it picked, the core type to ask for, its threads.
+public enum BLAS {
+    /// The name of the kernel set OpenBLAS chose at load time (e.g. "SkylakeX", "Prescott").
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// The `OPENBLAS_CORETYPE` this CPU should use, from /proc/cpuinfo flags
+    /// (avx512f → "SkylakeX", avx2 → "Haswell"), or nil when neither applies or it cannot be read.
+    public static func recommendedCoreType(cpuinfo: String? = nil) -> String? {
+        guard let text = cpuinfo ?? readCPUInfo() else { return nil }
+        guard let flagsLine = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+        let flags = Set(flagsLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).map(String.init))
+        if flags.contains("avx512f") { return "SkylakeX" }
+        if flags.contains("avx2") { return "Haswell" }
+        return nil
+    }
+
+    /// Whether the running process has the fast kernels its CPU allows
+    /// (false means `OPENBLAS_CORETYPE` should be set before start-up).
+    public static var hasRecommendedCore: Bool {
+        guard let wanted = recommendedCoreType() else { return true }
+        return coreName.lowercased() == wanted.lowercased()
+    }
+
+    /// Threads used by OpenBLAS and by the engine's own parallel loops.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    private static func readCPUInfo() -> String? {
+        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
+        defer { fclose(file) }
+        var result = ""
+        var buffer = [CChar](repeating: 0, count: 4096)
+        while fgets(&buffer, Int32(buffer.count), file) != nil {
+            let line = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            result += line
+            if line.hasPrefix("flags") { break }
+        }
+        return result
+    }
+}
+
+/// Row-major single-precision GEMM: C = alpha · op(A) · op(B) + beta · C, op(X) = X or Xᵀ.
+///
+/// `a` is M×K (or K×M when transposed) with leading dimension lda, likewise b, c is M×N.
+@inline(__always)
+func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+           alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+           b: UnsafePointer<Float>, ldb: Int,
+           beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+        return
+    }
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}

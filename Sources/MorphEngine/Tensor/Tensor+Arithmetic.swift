@@ -1,0 +1,187 @@
+extension Tensor {
+    /// Whether `small` broadcasts over `large`: equal shapes, one element, or a trailing suffix.
+    static func broadcasts(_ small: [Int], over large: [Int]) -> Bool {
+        if small == large { return true }
+        if small.reduce(1, *) == 1 { return true }
+        return small.count < large.count && Array(large.suffix(small.count)) == small
+    }
+
+    /// Elementwise combination with broadcasting of the smaller operand over leading axes.
+    static func combine(_ a: Tensor, _ b: Tensor, _ name: String,
+                        _ f: (Float, Float) -> Float) throws(EngineError) -> Tensor {
+        if a.shape == b.shape {
+            var out = a.scalars
+            out.withUnsafeMutableBufferPointer { o in
+                b.scalars.withUnsafeBufferPointer { y in
+                    for i in 0..<o.count { o[i] = f(o[i], y[i]) }
+                }
+            }
+            return Tensor(unchecked: a.shape, scalars: out)
+        }
+        let aLarger = a.count >= b.count
+        let large = aLarger ? a : b, small = aLarger ? b : a
+        guard broadcasts(small.shape, over: large.shape) else {
+            throw .shapeMismatch(operation: name, lhs: a.shape, rhs: b.shape)
+        }
+        var out = large.scalars
+        let period = small.count
+        out.withUnsafeMutableBufferPointer { o in
+            small.scalars.withUnsafeBufferPointer { s in
+                var i = 0
+                while i < o.count {
+                    for j in 0..<period {
+                        o[i + j] = aLarger ? f(o[i + j], s[j]) : f(s[j], o[i + j])
+                    }
+                    i += period
+                }
+            }
+        }
+        return Tensor(unchecked: large.shape, scalars: out)
+    }
+
+    /// The elements transformed one by one.
+    public func map(_ f: (Float) -> Float) -> Tensor {
+        var out = scalars
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<o.count { o[i] = f(o[i]) }
+        }
+        return Tensor(unchecked: shape, scalars: out)
+    }
+
+    /// Elementwise sum; the smaller operand broadcasts over leading (batch) axes.
+    public static func + (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "add", +) }
+    /// Elementwise difference; the smaller operand broadcasts over leading (batch) axes.
+    public static func - (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "subtract", -) }
+    /// Elementwise product; the smaller operand broadcasts over leading (batch) axes.
+    public static func * (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "multiply", *) }
+    /// Elementwise quotient; the smaller operand broadcasts over leading (batch) axes.
+    public static func / (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "divide", /) }
+
+    /// Adds a scalar to every element.
+    public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
+    /// Subtracts a scalar from every element.
+    public static func - (a: Tensor, s: Float) -> Tensor { a.map { $0 - s } }
+    /// Multiplies every element by a scalar.
+    public static func * (a: Tensor, s: Float) -> Tensor { a.map { $0 * s } }
+    /// Multiplies every element by a scalar.
+    public static func * (s: Float, a: Tensor) -> Tensor { a.map { $0 * s } }
+    /// Divides every element by a scalar.
+    public static func / (a: Tensor, s: Float) -> Tensor { a.map { $0 / s } }
+    /// Negates every element.
+    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+
+    /// The sum of all elements (accumulated in Double).
+    public func sum() -> Float {
+        scalars.withUnsafeBufferPointer { p in
+            var s = 0.0
+            for v in p { s += Double(v) }
+            return Float(s)
+        }
+    }
+
+    /// The mean of all elements.
+    public func mean() -> Float { count == 0 ? 0 : Float(Double(sum()) / Double(count)) }
+
+    /// The sum of squares of all elements.
+    public func squaredNorm() -> Float {
+        scalars.withUnsafeBufferPointer { p in
+            var s = 0.0
+            for v in p { s += Double(v) * Double(v) }
+            return Float(s)
+        }
+    }
+
+    /// The Euclidean (Frobenius) norm of all elements.
+    public func norm() -> Float { squaredNorm().squareRoot() }
+
+    /// Whether every element is finite.
+    public var isFinite: Bool { scalars.allSatisfy { $0.isFinite } }
+
+    /// Sums over one axis, removing it.
+    public func sum(axis: Int) throws(EngineError) -> Tensor {
+        guard axis >= 0, axis < rank else {
+            throw .invalidArgument("axis \(axis) is outside a tensor of shape \(shape)")
+        }
+        let outer = shape[..<axis].reduce(1, *), n = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        var out = [Float](repeating: 0, count: outer * inner)
+        out.withUnsafeMutableBufferPointer { o in
+            scalars.withUnsafeBufferPointer { x in
+                for a in 0..<outer {
+                    for j in 0..<n {
+                        let base = (a * n + j) * inner
+                        for i in 0..<inner { o[a * inner + i] += x[base + i] }
+                    }
+                }
+            }
+        }
+        var newShape = shape
+        newShape.remove(at: axis)
+        return Tensor(unchecked: newShape, scalars: out)
+    }
+
+    /// Averages over one axis, removing it.
+    public func mean(axis: Int) throws(EngineError) -> Tensor {
+        let s = try sum(axis: axis)
+        return s / Float(max(1, shape[axis]))
+    }
+
+    /// Sums over several axes, removing them.
+    public func sum(axes: [Int]) throws(EngineError) -> Tensor {
+        var t = self
+        for a in axes.sorted(by: >) { t = try t.sum(axis: a) }
+        return t
+    }
+
+    /// The per-sample sum of squares, shape [N].
+    public func squaredNormPerSample() -> Tensor {
+        let n = batchSize, s = sampleSize
+        var out = [Float](repeating: 0, count: n)
+        scalars.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                var acc = 0.0
+                for j in 0..<s { let v = Double(x[i * s + j]); acc += v * v }
+                out[i] = Float(acc)
+            }
+        }
+        return Tensor(unchecked: [n], scalars: out)
+    }
+
+    /// The matrix transpose of a rank-2 tensor.
+    public func transposed() throws(EngineError) -> Tensor {
+        guard rank == 2 else { throw .invalidArgument("transposed() needs a matrix, got shape \(shape)") }
+        let r = shape[0], c = shape[1]
+        var out = [Float](repeating: 0, count: count)
+        out.withUnsafeMutableBufferPointer { o in
+            scalars.withUnsafeBufferPointer { x in
+                for i in 0..<r { for j in 0..<c { o[j * r + i] = x[i * c + j] } }
+            }
+        }
+        return Tensor(unchecked: [c, r], scalars: out)
+    }
+
+    /// The matrix product op(a)·op(b) through BLAS, with transposes applied without copies.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposingA ta: Bool = false,
+                              transposingB tb: Bool = false) throws(EngineError) -> Tensor {
+        guard a.rank == 2, b.rank == 2 else {
+            throw .shapeMismatch(operation: "matmul (needs matrices)", lhs: a.shape, rhs: b.shape)
+        }
+        let m = ta ? a.shape[1] : a.shape[0], k = ta ? a.shape[0] : a.shape[1]
+        let k2 = tb ? b.shape[1] : b.shape[0], n = tb ? b.shape[0] : b.shape[1]
+        guard k == k2 else {
+            throw .shapeMismatch(operation: "matmul\(ta ? " (lhs transposed)" : "")\(tb ? " (rhs transposed)" : "")",
+                                 lhs: a.shape, rhs: b.shape)
+        }
+        _ = try elementCount(of: [m, n])
+        var out = [Float](repeating: 0, count: m * n)
+        a.scalars.withUnsafeBufferPointer { pa in
+            b.scalars.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { pc in
+                    sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k,
+                          a: pa.baseAddress!, lda: a.shape[1], b: pb.baseAddress!, ldb: b.shape[1],
+                          c: pc.baseAddress!, ldc: n)
+                }
+            }
+        }
+        return Tensor(unchecked: [m, n], scalars: out)
+    }
+}

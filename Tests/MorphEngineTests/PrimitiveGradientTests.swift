@@ -1,0 +1,137 @@
+import Testing
+@testable import MorphEngine
+
+@Suite("Primitive ops: VJP and JVP against finite differences and each other")
+struct PrimitiveGradientTests {
+    let check = GradientCheck()
+
+    @Test func elementwiseUnary() throws {
+        let x = try normal([3, 4], seed: 1)
+        try check.check("relu", [x]) { try $0[0].relu() }
+        try check.check("leakyRelu", [x]) { try $0[0].leakyRelu(slope: 0.1) }
+        try check.check("sigmoid", [x]) { try $0[0].sigmoid() }
+        try check.check("tanh", [x]) { try $0[0].tanh() }
+        try check.check("exp", [x]) { try $0[0].exp() }
+        try check.check("square", [x]) { try $0[0].squared() }
+        try check.check("scale", [x]) { try $0[0].scaled(by: -1.5) }
+        try check.check("shift", [x]) { try $0[0].shifted(by: 2) }
+        let positive = try uniform([3, 4], seed: 2, low: 0.5, high: 2)
+        try check.check("log", [positive]) { try $0[0].log() }
+    }
+
+    @Test func binaryWithBroadcasting() throws {
+        let a = try normal([3, 4], seed: 3), b = try normal([3, 4], seed: 4), bias = try normal([4], seed: 5)
+        try check.check("add", [a, b]) { try $0[0] + $0[1] }
+        try check.check("subtract", [a, b]) { try $0[0] - $0[1] }
+        try check.check("multiply", [a, b]) { try $0[0] * $0[1] }
+        try check.check("multiply tangent in second", [a, b], tangentInput: 1) { try $0[0] * $0[1] }
+        try check.check("add broadcast", [a, bias]) { try $0[0] + $0[1] }
+        try check.check("multiply broadcast", [a, bias]) { try $0[0] * $0[1] }
+    }
+
+    @Test func reductionsAndShapes() throws {
+        let x = try normal([3, 2, 2], seed: 6)
+        try check.check("sum", [x]) { try $0[0].sum() }
+        try check.check("mean", [x]) { try $0[0].mean() }
+        try check.check("sumPerSample", [x]) { try $0[0].sumPerSample() }
+        try check.check("reshape", [x]) { try $0[0].reshaped(toSample: [4]).squared() }
+        try check.check("flatten", [x]) { try $0[0].flattened().sigmoid() }
+        let m = try normal([3, 5], seed: 7)
+        try check.check("columns", [m]) { try $0[0].columns(1..<4).squared() }
+        try check.check("gather", [m]) { try $0[0].samples(at: [2, 0, 2]).squared() }
+        try check.check("softmax", [m]) { try $0[0].softmax() }
+    }
+
+    @Test func linear() throws {
+        let x = try normal([3, 5], seed: 8), w = try normal([4, 5], seed: 9), b = try normal([4], seed: 10)
+        try check.check("linear", [x, w, b]) { try MorphEngine.linear($0[0], weight: $0[1], bias: $0[2]) }
+        try check.check("linear no bias", [x, w]) { try MorphEngine.linear($0[0], weight: $0[1], bias: nil) }
+    }
+
+    @Test func conv2d() throws {
+        let x = try normal([2, 2, 5, 5], seed: 11), w = try normal([3, 2, 3, 3], seed: 12, scale: 0.5)
+        let b = try normal([3], seed: 13)
+        try check.check("conv2d s2 p1", [x, w, b]) { try MorphEngine.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1) }
+        try check.check("conv2d s1 p0", [x, w, b]) { try MorphEngine.conv2d($0[0], weight: $0[1], bias: $0[2]) }
+    }
+
+    @Test func convTranspose2d() throws {
+        let x = try normal([2, 3, 3, 3], seed: 14), w = try normal([3, 2, 4, 4], seed: 15, scale: 0.5)
+        let b = try normal([2], seed: 16)
+        try check.check("conv_transpose2d k4 s2 p1", [x, w, b]) {
+            try MorphEngine.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+        let w3 = try normal([3, 2, 3, 3], seed: 17, scale: 0.5)
+        try check.check("conv_transpose2d k3 s2 p1", [x, w3, b]) {
+            try MorphEngine.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+    }
+
+    @Test func convTransposeIsAdjointOfConv() throws {
+        // ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ with the same weight.
+        let x = try normal([2, 2, 6, 6], seed: 18), w = try normal([3, 2, 4, 4], seed: 19)
+        let y = try MorphEngine.conv2d(Variable(x), weight: Variable(w), bias: nil, stride: 2, padding: 1).value
+        let u = try normal(y.shape, seed: 20)
+        let back = try MorphEngine.convTranspose2d(Variable(u), weight: Variable(w), bias: nil, stride: 2, padding: 1).value
+        #expect(back.shape == x.shape)
+        let lhs = GradientCheck.weighted(y, u), rhs = GradientCheck.weighted(back, x)
+        #expect(abs(lhs - rhs) < 1e-3 * abs(lhs) + 1e-3)
+    }
+
+    @Test func locallyConnected() throws {
+        let x = try normal([2, 2, 4, 4], seed: 21), w = try normal([2, 2, 3, 2, 3, 3], seed: 22, scale: 0.5)
+        let b = try normal([3, 2, 2], seed: 23)
+        try check.check("locally_connected2d", [x, w, b]) {
+            try MorphEngine.locallyConnected2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+        let xt = try normal([2, 2, 3, 3], seed: 24), wt = try normal([3, 3, 2, 2, 4, 4], seed: 25, scale: 0.5)
+        let bt = try normal([2, 6, 6], seed: 26)
+        try check.check("locally_connected_transpose2d", [xt, wt, bt]) {
+            try MorphEngine.locallyConnectedTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+    }
+
+    @Test func locallyConnectedWithSharedWeightsEqualsConv() throws {
+        let x = try normal([2, 2, 5, 5], seed: 27), w = try normal([3, 2, 3, 3], seed: 28)
+        let conv = try MorphEngine.conv2d(Variable(x), weight: Variable(w), bias: nil, stride: 2, padding: 1).value
+        let tiled = try Tensor.stack(Array(repeating: w, count: 9)).reshaped([3, 3, 3, 2, 3, 3])
+        let lc = try MorphEngine.locallyConnected2d(Variable(x), weight: Variable(tiled), bias: nil, stride: 2, padding: 1).value
+        #expect(GradientCheck.relativeError(lc.scalars, conv.scalars) < 1e-5)
+        let wt = try normal([2, 3, 4, 4], seed: 29)
+        let xt = try normal([2, 2, 3, 3], seed: 30)
+        let convT = try MorphEngine.convTranspose2d(Variable(xt), weight: Variable(wt), bias: nil, stride: 2, padding: 1).value
+        let tiledT = try Tensor.stack(Array(repeating: wt, count: 9)).reshaped([3, 3, 2, 3, 4, 4])
+        let lct = try MorphEngine.locallyConnectedTranspose2d(Variable(xt), weight: Variable(tiledT), bias: nil, stride: 2, padding: 1).value
+        #expect(GradientCheck.relativeError(lct.scalars, convT.scalars) < 1e-5)
+    }
+
+    @Test func batchNorm() throws {
+        let x = try normal([4, 3], seed: 31), gamma = try normal([3], seed: 32), beta = try normal([3], seed: 33)
+        try check.check("batch_norm train 1d", [x, gamma, beta]) {
+            try MorphEngine.batchNormTraining($0[0], weight: $0[1], bias: $0[2])
+        }
+        let x4 = try normal([3, 2, 2, 2], seed: 34), g2 = try normal([2], seed: 35), b2 = try normal([2], seed: 36)
+        try check.check("batch_norm train 2d", [x4, g2, b2]) {
+            try MorphEngine.batchNormTraining($0[0], weight: $0[1], bias: $0[2])
+        }
+        let mean = try normal([3], seed: 37), variance = try uniform([3], seed: 38, low: 0.5, high: 2)
+        try check.check("batch_norm eval", [x, gamma, beta]) {
+            try MorphEngine.batchNormInference($0[0], weight: $0[1], bias: $0[2], runningMean: mean, runningVariance: variance)
+        }
+    }
+
+    @Test func mixtureAndQuadraticPrimitives() throws {
+        let z = try normal([3, 2], seed: 39), c = try normal([4, 2], seed: 40)
+        try check.check("squared distances", [z, c]) { try MorphEngine.squaredDistances($0[0], centres: $0[1]) }
+        let w = try normal([4, 3, 2], seed: 41), m = try normal([4, 3], seed: 42)
+        try check.check("mixture linear maps", [z, w, c, m]) {
+            try MorphEngine.mixtureLinearMaps($0[0], maps: $0[1], centres: $0[2], offsets: $0[3])
+        }
+        let p = try normal([3, 4], seed: 43), y = try normal([3, 12], seed: 44)
+        try check.check("mixture combine", [p, y]) { try MorphEngine.mixtureCombine(weights: $0[0], maps: $0[1]) }
+        try check.check("mixture combine tangent in maps", [p, y], tangentInput: 1) {
+            try MorphEngine.mixtureCombine(weights: $0[0], maps: $0[1])
+        }
+        try check.check("outer", [z]) { try MorphEngine.outerSelf($0[0]) }
+    }
+}
