@@ -88,7 +88,7 @@ public final class ShellHandler {
             executionCount: count)
         do {
             let result = try language.execute(code, in: execution)
-            if let result, !isSilent {
+            if let result, !result.data.isEmpty, !isSilent {
                 context.publish(
                     "execute_result",
                     content: ["execution_count": JSON(count), "data": .object(result.data), "metadata": .object(result.metadata)],
