@@ -34,6 +34,10 @@ public final class ShellHandler {
         context.logger.debug("shell: \(request.messageType)")
         context.publishStatus("busy", parent: request, via: transport)
         var aborted: [[[UInt8]]] = []
+        if context.rejectMalformed(request, on: .shell, via: transport) {
+            context.publishStatus("idle", parent: request, via: transport)
+            return
+        }
         switch request.messageType {
         case "execute_request": aborted = execute(request)
         case "kernel_info_request": reply(request, "kernel_info_reply", KernelInfo.content)
