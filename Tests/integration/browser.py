@@ -188,9 +188,10 @@ return {
   svg: q('.jp-RenderedSVG svg, .jp-RenderedImage svg, .jp-OutputArea-output svg'),
   vega: q('.jp-RenderedVegaCommon5, .vega-embed'),
   tables: q('.jp-OutputArea-output table'),
+  markdown: q('.jp-OutputArea-output.jp-RenderedMarkdown, .jp-OutputArea-output .jp-RenderedMarkdown'),
   errors: q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'),
   error_text: [...(nb ? nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') : [])].map(e => e.textContent.slice(0, 300)),
-  text: [...(nb ? nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]') : [])].map(e => e.textContent.slice(0, 200)),
+  text: [...(nb ? nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]') : [])].map(e => e.textContent.slice(0, 200)),
 };
 """
 
