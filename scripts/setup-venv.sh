@@ -36,7 +36,11 @@ pip=("$VENV/bin/python" -m pip --disable-pip-version-check)
 "${pip[@]}" install --quiet -r "$REQ"
 for p in "${plugins[@]}"; do
   echo "setup-venv: installing plugin $p"
-  "${pip[@]}" install --quiet --force-reinstall --no-deps "./$p"
+  # Build from a copy: setuptools leaves build/ and *.egg-info in the source folder.
+  copy="$(mktemp -d)"
+  cp -r "$p" "$copy/"
+  "${pip[@]}" install --quiet --force-reinstall --no-deps "$copy/$(basename "$p")"
+  rm -rf "$copy"
 done
 echo "$want" > "$STAMP"
 echo "setup-venv: $VENV ready"

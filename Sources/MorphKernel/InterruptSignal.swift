@@ -3,24 +3,42 @@ import Glibc
 #endif
 import MorphEngine
 
+/// The write end of the pipe the SIGINT handler writes to (-1 until `route` runs). A plain global
+/// with a constant initial value, so the signal handler reads it without lazy initialisation.
+nonisolated(unsafe) private var interruptPipeWriteEnd: Int32 = -1
+
 /// Routes SIGINT to a cancellation token: the signal interrupts the running cell instead of
-/// killing the kernel (Jupyter front ends may signal the kernel process).
+/// killing the kernel (Jupyter front ends and terminals may signal the kernel process).
 public enum InterruptSignal {
-    /// Blocks SIGINT in the calling thread (call first thing on the main thread, before any other
-    /// thread starts, so that all inherit the mask) and starts a thread that waits for the signal
-    /// with `sigwait` and cancels `token` each time it arrives.
+    /// Installs a SIGINT handler (it only writes a byte to a pipe, which is async-signal-safe) and
+    /// starts a thread that reads the pipe and cancels `token` for each signal. Process-wide, so it
+    /// works whichever thread the signal lands on (OpenBLAS and libzmq start threads of their own).
     public static func route(to token: CancellationToken) {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &set, nil)
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { return }
+        let readEnd = ends[0]
+        interruptPipeWriteEnd = ends[1]
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            var byte: UInt8 = 1
+            let saved = errno
+            _ = write(interruptPipeWriteEnd, &byte, 1)
+            errno = saved
+        }
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
         _ = PosixThread {
-            var signals = sigset_t()
-            sigemptyset(&signals)
-            sigaddset(&signals, SIGINT)
+            var byte: UInt8 = 0
             while true {
-                var received: Int32 = 0
-                if sigwait(&signals, &received) == 0, received == SIGINT { token.cancel() }
+                let n = read(readEnd, &byte, 1)
+                if n == 1 {
+                    token.cancel()
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
             }
         }
     }

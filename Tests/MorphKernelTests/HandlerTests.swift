@@ -305,10 +305,20 @@ import Testing
 
     @Test func wrongFieldTypesGetAnErrorReply() {
         kernel.send("execute_request", ["code": 5])
+        kernel.send("execute_request", ["code": "out x", "silent": "no"])
+        kernel.send("complete_request", ["code": "ou", "cursor_pos": "three"])
+        kernel.send("inspect_request", [:])
+        kernel.send("history_request", ["output": false, "raw": true, "hist_access_type": "everything"])
+        kernel.send("shutdown_request", ["restart": "yes"], on: .control)
         kernel.run()
-        let reply = kernel.received(on: .shell).first
-        #expect(reply?.content["status"] == "error")
-        #expect(reply?.content["ename"] == "BadRequest")
+        let replies = kernel.received(on: .shell) + kernel.received(on: .control)
+        #expect(replies.map(\.messageType) == [
+            "execute_reply", "execute_reply", "complete_reply", "inspect_reply", "history_reply", "shutdown_reply",
+        ])
+        #expect(replies.allSatisfy { $0.content["status"] == "error" && $0.content["ename"] == "BadRequest" })
+        #expect(replies[2].content["evalue"]?.stringValue?.contains("cursor_pos") == true)
         #expect(language.executed.isEmpty)
+        #expect(!kernel.context.isShuttingDown)
+        #expect(types(kernel.received(on: .iopub)).count == 12)  // busy and idle for each
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import MorphEngine
 import MorphRender
 import MorphScript
@@ -7,7 +10,7 @@ import MorphScript
 /// A tiny line-based stand-in for MorphScript, so the handlers' protocol behaviour is tested on
 /// its own (the real interpreter is tested in RealSessionTests). One command per line:
 /// `out TEXT`, `err TEXT`, `show TEXT` (display id "d"), `update TEXT`, `clear`, `fail`,
-/// `ask PROMPT` (reads input, prints it), `interrupt`, `value TEXT` (the cell's result).
+/// `ask PROMPT` (reads input, prints it), `interrupt`, `spin` (waits for an interrupt), `value TEXT` (the cell's result).
 final class ScriptedLanguage: LanguageSession {
     var executed: [String] = []
 
@@ -38,6 +41,13 @@ final class ScriptedLanguage: LanguageSession {
                 context.cancellation.cancel()
                 do { try context.cancellation.checkCancellation() } catch {
                     throw ScriptError(kind: "Interrupted", message: "the cell was interrupted")
+                }
+            case "spin":  // runs until interrupted (at most 10 s)
+                for _ in 0..<10_000 {
+                    if context.cancellation.isCancelled {
+                        throw ScriptError(kind: "Interrupted", message: "the cell was interrupted")
+                    }
+                    usleep(1000)
                 }
             case "value": result = MimeBundle(plainText: argument)
             default: throw ScriptError(kind: "NameError", message: "unknown command '\(command)'")

@@ -108,3 +108,51 @@ import Testing
         #expect(server.waitUntilStopped() == false)
     }
 }
+
+extension ZeroMQKernelTests {
+    @Test func ipcTransport() throws {
+        let logger = Logger(label: "morph.test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let prefix = "/tmp/morph-ipc-test-\(UInt32.random(in: 0...UInt32.max))"
+        let ports: [Channel: Int] = [.shell: 1, .iopub: 2, .stdin: 3, .control: 4, .heartbeat: 5]
+        let server = try KernelServer(
+            connection: ConnectionInfo(transport: "ipc", ip: prefix, key: "zmq-test-key", ports: ports), logger: logger)
+        #expect(server.endpoints[.shell] == "ipc://\(prefix)-1")
+        server.start(language: { ScriptedLanguage() })
+        let client = try Client(server)
+        defer { client.close() }
+        _ = try client.receive(client.iopub)
+        try client.send("kernel_info_request", on: client.shell)
+        #expect(try client.receive(client.shell).messageType == "kernel_info_reply")
+        try client.send("shutdown_request", ["restart": true], on: client.control)
+        #expect(try client.receive(client.control).content["restart"] == true)
+        #expect(server.waitUntilStopped() == true)
+    }
+}
+
+extension ZeroMQKernelTests {
+    /// Control is served on its own thread: kernel_info and interrupt are answered while a cell runs.
+    @Test func interruptAndKernelInfoWhileACellRuns() throws {
+        let logger = Logger(label: "morph.test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let server = try KernelServer(connection: ConnectionInfo(key: "zmq-test-key"), logger: logger)
+        server.start(language: { ScriptedLanguage() })
+        let client = try Client(server)
+        defer { client.close() }
+        _ = try client.receive(client.iopub)
+        try client.send("execute_request", ["code": "spin"], on: client.shell)
+        try client.send("execute_request", ["code": "out queued"], on: client.shell)
+        // Wait until the cell runs (its execute_input is published).
+        while try client.receive(client.iopub).messageType != "execute_input" {}
+        try client.send("kernel_info_request", on: client.control)
+        #expect(try client.receive(client.control).messageType == "kernel_info_reply")
+        try client.send("interrupt_request", on: client.control)
+        #expect(try client.receive(client.control).content["status"] == "ok")
+        let interrupted = try client.receive(client.shell)
+        #expect(interrupted.content["ename"] == "Interrupted")
+        // The queued cell was aborted (stop_on_error), and the kernel answers at once afterwards.
+        #expect(try client.receive(client.shell).content["status"] == "aborted")
+        try client.send("execute_request", ["code": "value 7"], on: client.shell)
+        #expect(try client.receive(client.shell).content["status"] == "ok")
+        server.requestStop()
+        server.waitUntilStopped()
+    }
+}

@@ -138,6 +138,7 @@ def open_and_run_all(driver, lab: JupyterLab, notebook: str, timeout: float = 30
     deadline = time.monotonic() + timeout
     time.sleep(0.5)
     while True:
+        accept_kernel_dialog(driver)
         state = page_state(driver)
         if state["kernel"] == "idle" and state["code_cells"] > 0 and state["pending"] == 0 and state["unrun"] == 0:
             return state
@@ -146,11 +147,26 @@ def open_and_run_all(driver, lab: JupyterLab, notebook: str, timeout: float = 30
         time.sleep(0.5)
 
 
+def accept_kernel_dialog(driver) -> bool:
+    """Clicks Select in a "Select Kernel" dialog (shown when a kernel is not yet attached)."""
+    return bool(driver.execute_script(r"""
+      const d = [...document.querySelectorAll('.jp-Dialog')].find(e => /Select Kernel/.test(e.textContent));
+      const b = d && d.querySelector('.jp-Dialog-button.jp-mod-accept');
+      if (b) { b.click(); return true; }
+      return false;
+    """))
+
+
 def wait_kernel_idle(driver, timeout: float) -> None:
+    """Waits until the notebook's kernel is started and idle (status bar "NAME | Idle")."""
     deadline = time.monotonic() + timeout
-    while page_state(driver)["kernel"] != "idle":
+    while True:
+        accept_kernel_dialog(driver)
+        state = page_state(driver)
+        if state["kernel"] == "idle" and "| Idle" in state["statusbar"]:
+            return
         if time.monotonic() > deadline:
-            raise TimeoutError(f"kernel not idle within {timeout} s: {page_state(driver)}")
+            raise TimeoutError(f"kernel not idle within {timeout} s: {state}")
         time.sleep(0.3)
 
 
@@ -163,6 +179,7 @@ const prompts = cells.map(c => (c.querySelector('.jp-InputArea-prompt') || {}).t
 const q = s => nb ? nb.querySelectorAll(s).length : 0;
 return {
   kernel: status,
+  statusbar: (document.querySelector('.jp-StatusBar-Widget') ? [...document.querySelectorAll('.jp-StatusBar-Widget')].map(e => e.textContent).join(' ; ') : ''),
   code_cells: cells.length,
   prompts: prompts,
   pending: prompts.filter(p => p.includes('*')).length,
@@ -171,9 +188,10 @@ return {
   svg: q('.jp-RenderedSVG svg, .jp-RenderedImage svg, .jp-OutputArea-output svg'),
   vega: q('.jp-RenderedVegaCommon5, .vega-embed'),
   tables: q('.jp-OutputArea-output table'),
+  markdown: q('.jp-OutputArea-output.jp-RenderedMarkdown, .jp-OutputArea-output .jp-RenderedMarkdown'),
   errors: q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'),
   error_text: [...(nb ? nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') : [])].map(e => e.textContent.slice(0, 300)),
-  text: [...(nb ? nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]') : [])].map(e => e.textContent.slice(0, 200)),
+  text: [...(nb ? nb.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stdout"]') : [])].map(e => e.textContent.slice(0, 200)),
 };
 """
 

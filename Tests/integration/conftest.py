@@ -37,6 +37,24 @@ def kernel(request: pytest.FixtureRequest, tmp_path) -> Iterator[Kernel]:
         k.shutdown()
 
 
+@pytest.fixture(scope="session")
+def builtin_known(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """known(name): whether this build's kernel completes `name` to itself (a builtin)."""
+    k = Kernel(tmp_path_factory.mktemp("probe") / "kernel.log")
+    cache: dict[str, bool] = {}
+
+    def known(name: str) -> bool:
+        if name not in cache:
+            msg_id = k.kc.complete(name, cursor_pos=len(name))
+            cache[name] = name in k.shell_reply(msg_id)["content"].get("matches", [])
+        return cache[name]
+
+    try:
+        yield known
+    finally:
+        k.shutdown()
+
+
 @pytest.fixture
 def wire(kernel: Kernel) -> Iterator[Wire]:
     """Raw ZeroMQ sockets to the `kernel` fixture's kernel, signing done by the test."""

@@ -355,7 +355,8 @@ class Wire:
             "parent_header": parent,
             "metadata": metadata,
             "content": content,
-            "msg_type": header["msg_type"],
+            "msg_id": header.get("msg_id") if isinstance(header, dict) else None,
+            "msg_type": header.get("msg_type") if isinstance(header, dict) else None,
             "buffers": frames[i + 6 :],
         }
 

@@ -58,3 +58,24 @@ def with_small_parameters(path: Path) -> nbformat.NotebookNode:
 
 def papermill_parameters(path: Path) -> dict[str, object]:
     return small_overrides(nbformat.read(path, as_version=4))
+
+
+CALL = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\s*\(")
+KEYWORDS = {"if", "for", "while", "in", "return", "let", "var", "else"}
+
+
+def called_functions(path: Path) -> set[str]:
+    """Names the notebook's code cells call as free functions (builtins, constructors)."""
+    nb = nbformat.read(path, as_version=4)
+    names: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            source = re.sub(r'"(?:\\.|[^"\\])*"', '""', cell.source)  # not inside strings
+            source = re.sub(r"//[^\n]*", "", source)
+            names.update(CALL.findall(source))
+    return names - KEYWORDS
+
+
+def unknown_builtins(path: Path, known) -> list[str]:
+    """The functions `path` calls that `known(name)` says this build does not have."""
+    return sorted(n for n in called_functions(path) if not known(n))

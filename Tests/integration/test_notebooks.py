@@ -14,7 +14,9 @@ import pytest
 from nbclient import NotebookClient
 
 from morphtest import KERNEL_NAME
-from notebooks_small import article_notebooks, papermill_parameters, small_overrides, with_small_parameters
+from notebooks_small import (
+    article_notebooks, papermill_parameters, small_overrides, unknown_builtins, with_small_parameters,
+)
 
 NOTEBOOKS = article_notebooks()
 CELL_TIMEOUT = 600
@@ -41,6 +43,16 @@ def ids(paths: list[Path]) -> list[str]:
 
 
 pytestmark = pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks/*.ipynb in this checkout yet")
+
+
+@pytest.fixture(autouse=True)
+def builtins_present(request: pytest.FixtureRequest, builtin_known) -> None:
+    """Skips a notebook whose cells call functions this build does not have yet (the
+    experiment builtins land separately); once they exist the notebook must pass."""
+    path = request.node.callspec.params["path"]
+    missing = unknown_builtins(path, builtin_known)
+    if missing:
+        pytest.skip(f"{path.name} calls functions this build lacks: {', '.join(missing)}")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))

@@ -16,6 +16,10 @@ public final class ControlHandler {
         guard let request = context.decode(frames, on: .control) else { return }
         context.logger.debug("control: \(request.messageType)")
         context.publishStatus("busy", parent: request, via: outlet)
+        if context.rejectMalformed(request, on: .control, via: outlet) {
+            context.publishStatus("idle", parent: request, via: outlet)
+            return
+        }
         switch request.messageType {
         case "kernel_info_request":
             context.reply("kernel_info_reply", to: request, content: KernelInfo.content, on: .control, via: outlet)

@@ -16,7 +16,7 @@ public final class KernelContext: Sendable {
     public let logger: Logger
     private let shutdownState = Atomic<Int>(0)  // 0 running, 1 shutdown, 2 shutdown for restart
 
-    /// A context from the connection key.
+    /// A context with its codec, a session id (a new UUID by default), a token and a logger.
     public init(
         codec: WireCodec, sessionID: String? = nil, cancellation: CancellationToken = CancellationToken(),
         logger: Logger

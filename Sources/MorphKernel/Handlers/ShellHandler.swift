@@ -34,6 +34,10 @@ public final class ShellHandler {
         context.logger.debug("shell: \(request.messageType)")
         context.publishStatus("busy", parent: request, via: transport)
         var aborted: [[[UInt8]]] = []
+        if context.rejectMalformed(request, on: .shell, via: transport) {
+            context.publishStatus("idle", parent: request, via: transport)
+            return
+        }
         switch request.messageType {
         case "execute_request": aborted = execute(request)
         case "kernel_info_request": reply(request, "kernel_info_reply", KernelInfo.content)
@@ -88,7 +92,7 @@ public final class ShellHandler {
             executionCount: count)
         do {
             let result = try language.execute(code, in: execution)
-            if let result, !isSilent {
+            if let result, !result.data.isEmpty, !isSilent {
                 context.publish(
                     "execute_result",
                     content: ["execution_count": JSON(count), "data": .object(result.data), "metadata": .object(result.metadata)],

@@ -93,6 +93,7 @@ public final class KernelServer: Sendable {
 
     /// Blocks until a shutdown request has been answered and the sockets are closed; returns
     /// whether the client asked for a restart.
+    @discardableResult
     public func waitUntilStopped() -> Bool {
         let running = threads.withLock { $0 }
         running["iopub"]?.joinWithoutDeadline()
@@ -166,9 +167,12 @@ public final class KernelServer: Sendable {
                     }
                 }
                 if items[1].revents & Int16(ZMQ_POLLIN) != 0 {
-                    while let frames = try inbox.receive(wait: false) {
-                        if frames.count == 1 && frames[0].isEmpty { return }
-                        try iopub.send(frames)
+                    forwarding: while true {
+                        switch try inbox.forward(to: iopub) {
+                        case .message: continue
+                        case .nothing: break forwarding
+                        case .stopSignal: return
+                        }
                     }
                 }
             } catch {

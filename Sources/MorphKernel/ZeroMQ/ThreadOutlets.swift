@@ -51,11 +51,21 @@ final class ShellSockets: ShellTransport {
         }
     }
 
+    /// Takes the waiting shell messages, and those that follow within a short quiet period: a client
+    /// that queues cells sends them back to back, and the failed cell may end before the next arrives.
+    /// (Called before the error reply is sent, so nothing sent after the client saw it is taken.)
     func takeWaitingShellMessages() -> [[[UInt8]]] {
         var waiting: [[[UInt8]]] = []
-        while let frames = try? shell.receive(wait: false) { waiting.append(frames) }
+        var rounds = 0
+        repeat {
+            while let frames = try? shell.receive(wait: false) { waiting.append(frames) }
+            rounds += 1
+        } while rounds < 10 && ((try? shell.waitForInput(timeoutMilliseconds: ShellSockets.abortQuietMilliseconds)) ?? false)
         return waiting
     }
+
+    /// How long the shell waits for more queued requests after an error with stop_on_error.
+    static let abortQuietMilliseconds = 5
 
     func receiveStdin(cancellation: CancellationToken) -> [[UInt8]]? {
         while !cancellation.isCancelled {

@@ -83,6 +83,45 @@ public final class ZMQSocket: @unchecked Sendable {
         }
     }
 
+    /// What `forward(to:)` did.
+    public enum Forwarded: Sendable, Equatable {
+        /// Nothing was waiting.
+        case nothing
+        /// One multipart message was moved.
+        case message
+        /// A message of one empty frame arrived (the stop signal), and was not forwarded.
+        case stopSignal
+    }
+
+    /// Moves one waiting multipart message to `destination` without copying its payloads.
+    public func forward(to destination: ZMQSocket) throws(ZMQError) -> Forwarded {
+        try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> Forwarded in
+            let message = buffer.baseAddress!
+            var first = true
+            while true {
+                zmq_msg_init(message)
+                defer { zmq_msg_close(message) }
+                var received: Int32
+                repeat {
+                    received = zmq_msg_recv(message, handle, first ? ZMQ_DONTWAIT : 0)
+                } while received < 0 && zmq_errno() == EINTR
+                if received < 0 {
+                    if first && zmq_errno() == EAGAIN { return .nothing }
+                    throw ZMQError("zmq_msg_recv")
+                }
+                let more = zmq_msg_more(message) != 0
+                if first && !more && zmq_msg_size(message) == 0 { return .stopSignal }
+                first = false
+                var sent: Int32
+                repeat {
+                    sent = zmq_msg_send(message, destination.handle, more ? ZMQ_SNDMORE : 0)
+                } while sent < 0 && zmq_errno() == EINTR
+                if sent < 0 { throw ZMQError("zmq_msg_send") }
+                if !more { return .message }
+            }
+        }
+    }
+
     /// Waits until this socket has a message to read, at most `timeoutMilliseconds` (-1: forever).
     public func waitForInput(timeoutMilliseconds: Int) throws(ZMQError) -> Bool {
         var item = zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)

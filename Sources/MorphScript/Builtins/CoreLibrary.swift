@@ -41,6 +41,7 @@ extension Library {
             } catch let unavailable as InputUnavailable {
                 throw ScriptError(kind: "StdinNotAllowed", message: "input() needs a front end that accepts input, and this one does not (\(unavailable.reason)); set the value in the code instead")
             } catch {
+                if ScriptError.converting(error).kind == "Interrupted" { throw ScriptError.interrupted() }
                 throw ScriptError(kind: "StdinNotAllowed", message: "input() could not read from the front end: \(error)")
             }
         },
