@@ -37,7 +37,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "morph-engine-bench", dependencies: ["MorphEngine"], path: "bench/engine",
-                          exclude: ["reference.py", "compare.py"]),
+                          exclude: ["reference.py", "compare.py", "setup.sh"]),
 
         .testTarget(name: "MorphJSONTests", dependencies: ["MorphJSON"]),
         .testTarget(name: "MorphEngineTests", dependencies: ["MorphEngine"]),
