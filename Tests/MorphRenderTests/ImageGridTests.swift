@@ -120,7 +120,7 @@ import Testing
         let plain = try ImageGrid.strip(images, width: 20, height: 2)
         let captioned = try ImageGrid.strip(images, width: 20, height: 2, caption: "L2 530")
         #expect(captioned.width == plain.width)
-        #expect(captioned.height == plain.height + BitmapFont.glyphHeight + 2)
+        #expect(captioned.height == plain.height + BitmapFont.glyphHeight + 4)
         // The image rows are unchanged; ink appears only in the caption band.
         #expect(Array(captioned.pixels.prefix(plain.pixels.count)) == plain.pixels)
         #expect(captioned.pixels.suffix(from: plain.pixels.count).contains { $0 < 64 })

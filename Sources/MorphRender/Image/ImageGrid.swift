@@ -43,9 +43,15 @@ public enum ImageGrid {
         let headerHeight = columnLabels.isEmpty ? 0 : headerTextHeight + gap
         let gridWidth = cols * cellWidth + (cols + 1) * padding
         let gridHeight = rows * cellHeight + (rows + 1) * padding
-        let captionHeight = (caption ?? "").isEmpty ? 0 : textHeight + gap
-        // A caption wider than the grid widens the image (up to 1200 pixels, then it is shortened).
-        let captionWidth = min(BitmapFont.width(of: caption ?? "", scale: font) + 2 * gap, 1200)
+        // The caption takes the largest font scale at which it fits the grid's width; a caption
+        // wider than the grid even at scale 1 widens the image (up to 1200 pixels, then it is shortened).
+        let captionText = caption ?? ""
+        var captionFont = font
+        while captionFont > 1, BitmapFont.width(of: captionText, scale: captionFont) + 2 * gap > labelWidth + gridWidth {
+            captionFont -= 1
+        }
+        let captionHeight = captionText.isEmpty ? 0 : BitmapFont.glyphHeight * captionFont + 2 * gap
+        let captionWidth = min(BitmapFont.width(of: captionText, scale: captionFont) + 2 * gap, 1200)
         let width = max(labelWidth + gridWidth, captionHeight > 0 ? captionWidth : 0)
         let height = headerHeight + gridHeight + captionHeight
         guard width * height <= 1 << 26 else {
@@ -70,10 +76,10 @@ public enum ImageGrid {
             let x = labelWidth + padding + c * (cellWidth + padding) + (cellWidth - textWidth) / 2
             canvas.text(fitted, x: x, y: max(0, padding), scale: headerFont, color: ink)
         }
-        if let caption, !caption.isEmpty {
-            let fitted = fit(caption, width: width - 2 * gap, scale: font)
-            let textWidth = BitmapFont.width(of: fitted, scale: font)
-            canvas.text(fitted, x: (width - textWidth) / 2, y: headerHeight + gridHeight, scale: font, color: ink)
+        if !captionText.isEmpty {
+            let fitted = fit(captionText, width: width - 2 * gap, scale: captionFont)
+            let textWidth = BitmapFont.width(of: fitted, scale: captionFont)
+            canvas.text(fitted, x: (width - textWidth) / 2, y: headerHeight + gridHeight + gap, scale: captionFont, color: ink)
         }
         return canvas.image
     }
