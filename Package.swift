@@ -35,6 +35,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // MorphScript micro-benchmarks (bench/RESULTS.md): swift run -c release morph-script-bench
+        .executableTarget(name: "morph-script-bench", dependencies: ["MorphScript", "MorphEngine", "MorphRender"], path: "bench/script"),
+
         .testTarget(name: "MorphJSONTests", dependencies: ["MorphJSON"]),
         .testTarget(name: "MorphEngineTests", dependencies: ["MorphEngine"]),
         .testTarget(name: "MorphRenderTests", dependencies: ["MorphRender"]),

@@ -141,10 +141,13 @@ final class Interpreter {
             return .normal
         case .forIn(let name, _, let sequenceExpr, let body):
             let sequence = try eval(sequenceExpr)
+            // One scope holds the loop variable; the body gets a fresh scope each iteration.
+            scopes.append([name: Binding(value: .none, isVariable: false)])
+            defer { scopes.removeLast() }
+            let loopScope = scopes.count - 1
             let iterate: (Value) throws(ScriptError) -> Bool = { (element: Value) throws(ScriptError) -> Bool in
                 try self.checkCancellation(at: statement.start)
-                self.scopes.append([name: Binding(value: element, isVariable: false)])
-                defer { self.scopes.removeLast() }
+                self.scopes[loopScope][name]?.value = element
                 return try self.exec(body) != .breakLoop
             }
             switch sequence {
