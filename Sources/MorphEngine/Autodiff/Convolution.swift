@@ -198,7 +198,7 @@ struct ConvTranspose2dOp: Primitive {
         let input = x[0], w = x[1]
         let g = try geometry(input, w)
         let n = input.shape[0], cin = input.shape[1], p = g.positions
-        var dx = needed[0] ? try Tensor.zeros(input.shape) : nil
+        var dx = needed[0] ? Tensor(shape: input.shape, count: input.count) { _ in } : nil
         var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
         let chunk = g.chunk(for: n)
         var col = Scratch(g.rows * chunk * p)

@@ -51,16 +51,19 @@ enum ConvKernels {
                             let (xlo, xhi) = validRange(size: w, outSize: ow, stride: s, offset: off)
                             if ylo > 0 { dstBase.update(repeating: 0, count: ylo * ow) }
                             if yhi < oh { (dstBase + yhi * ow).update(repeating: 0, count: (oh - yhi) * ow) }
-                            for y in ylo..<yhi {
-                                let dst = dstBase + y * ow
-                                let row = src + (y * s + ki - pad) * w + off
-                                for x in 0..<xlo { dst[x] = 0 }
-                                if s == 1 {
-                                    for x in xlo..<xhi { dst[x] = row[x] }
-                                } else {
-                                    for x in xlo..<xhi { dst[x] = row[x * s] }
-                                }
-                                for x in xhi..<ow { dst[x] = 0 }
+                            var dst = dstBase + ylo &* ow
+                            let firstRow: Int = (ylo &* s &+ ki &- pad) &* w &+ off
+                            var row = src + firstRow
+                            let rowStep = s &* w
+                            for _ in ylo..<yhi {
+                                var x = 0
+                                while x < xlo { dst[x] = 0; x &+= 1 }
+                                let skip: Int = xlo &* s
+                                var q = row + skip
+                                while x < xhi { dst[x] = q.pointee; q += s; x &+= 1 }
+                                while x < ow { dst[x] = 0; x &+= 1 }
+                                dst += ow
+                                row += rowStep
                             }
                         }
                     }
@@ -86,14 +89,17 @@ enum ConvKernels {
                             let srcBase = col + r * rowStride + b * p
                             let off = kj - pad
                             let (xlo, xhi) = validRange(size: w, outSize: ow, stride: s, offset: off)
-                            for y in ylo..<yhi {
-                                let src = srcBase + y * ow
-                                let row = dst + (y * s + ki - pad) * w + off
-                                if s == 1 {
-                                    for x in xlo..<xhi { row[x] += src[x] }
-                                } else {
-                                    for x in xlo..<xhi { row[x * s] += src[x] }
-                                }
+                            var src = srcBase + ylo &* ow
+                            let firstRow: Int = (ylo &* s &+ ki &- pad) &* w &+ off
+                            var row = dst + firstRow
+                            let rowStep = s &* w
+                            for _ in ylo..<yhi {
+                                let skip: Int = xlo &* s
+                                var q = row + skip
+                                var x = xlo
+                                while x < xhi { q.pointee += src[x]; q += s; x &+= 1 }
+                                src += ow
+                                row += rowStep
                             }
                         }
                     }
