@@ -41,6 +41,9 @@ public final class Session {
             }
         }
         guard let result, !result.isNone else { return nil }
+        if case .host(let object) = result, let leading = object as? any LeadingDisplays {
+            for bundle in leading.leadingBundles { context.output.display(bundle, displayID: nil) }
+        }
         return result.displayBundle
     }
 
