@@ -11,9 +11,9 @@ public final class Session {
     /// The variables, by name.
     var globals: [String: Binding] = [:]
 
-    /// A fresh session with the standard builtins.
+    /// A fresh session with the standard builtins and the article's experiments.
     public convenience init() {
-        self.init(libraries: Library.standard)
+        self.init(libraries: Library.standard + Library.experiments)
     }
 
     /// A fresh session with the builtins of `libraries`.

@@ -165,3 +165,8 @@ public protocol LeadingDisplays: HostValue {
 }
 
 extension PathValue: LeadingDisplays {}
+
+extension Library {
+    /// The experiment libraries of issue 5, which `Session()` adds to `Library.standard`.
+    public static let experiments: [Library] = [.experimentsData, .experimentsModels, .experimentsTraining, .experimentsAnalysis]
+}
