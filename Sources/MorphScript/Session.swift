@@ -13,9 +13,9 @@ public final class Session {
     /// Display ids handed out so far (see `CallContext.newDisplayID`).
     var displayCounter = 0
 
-    /// A fresh session with the standard builtins.
+    /// A fresh session with the standard builtins and the article's experiments.
     public convenience init() {
-        self.init(libraries: Library.standard)
+        self.init(libraries: Library.standard + Library.experiments)
     }
 
     /// A fresh session with the builtins of `libraries`.
@@ -43,6 +43,9 @@ public final class Session {
             }
         }
         guard let result, !result.isNone else { return nil }
+        if case .host(let object) = result, let leading = object as? any LeadingDisplays {
+            for bundle in leading.leadingBundles { context.output.display(bundle, displayID: nil) }
+        }
         return result.displayBundle
     }
 
