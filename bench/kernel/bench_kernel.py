@@ -295,7 +295,8 @@ def report(morph: Numbers, ipy: Numbers, runs: int, png_runs: int, png_size: int
         f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} on {platform.node()} "
         f"({os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()} client), "
         "Morph release build vs ipykernel, both started from their kernelspecs in the same run, "
-        "a lean pyzmq client (own HMAC signing, no jupyter_client loop).",
+        "a lean pyzmq client (own HMAC signing, no jupyter_client loop). "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} (other jobs on the machine inflate the tails).",
         "",
         f"Command: `{command}`",
         "",
