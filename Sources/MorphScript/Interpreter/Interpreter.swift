@@ -103,10 +103,13 @@ final class Interpreter {
 
     private func exec(_ statement: Stmt) throws(ScriptError) -> Flow {
         switch statement.kind {
-        case .declaration(let isVariable, let name, _, let valueExpr):
-            let value = try eval(valueExpr)
+        case .declaration(let isVariable, let name, _, let annotation, let valueExpr):
+            var value = try eval(valueExpr)
             if value.isNone, case .call = valueExpr.kind {
                 throw ScriptError("TypeError", "this call returns nothing, so there is no value to bind to '\(name)'", at: valueExpr.start)
+            }
+            if let annotation {
+                value = try TypeAnnotations.conform(value, to: annotation, name: name, registry: registry, valueStart: valueExpr.start)
             }
             declare(name, Binding(value: value, isVariable: isVariable))
             return .normal

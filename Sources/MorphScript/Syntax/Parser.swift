@@ -153,13 +153,18 @@ public struct Parser {
             }
             let nameStart = current.start
             advance()
+            var type: TypeAnnotation?
+            if current.kind == .colon {
+                advance()
+                type = try parseTypeAnnotation()
+            }
             guard current.kind == .equal else {
                 throw unexpected("'=' and a value after '\(keyword) \(name)'")
             }
             advance()
             skipNewlines()
             let value = try parseExpression()
-            return Stmt(.declaration(isVariable: isVariable, name: name, nameStart: nameStart, value: value), start: start, end: previousEnd)
+            return Stmt(.declaration(isVariable: isVariable, name: name, nameStart: nameStart, type: type, value: value), start: start, end: previousEnd)
         case .keyword(.if):
             return try parseIf()
         case .keyword(.for):
@@ -213,6 +218,21 @@ public struct Parser {
             let value = try parseExpression()
             return Stmt(.assignment(target: expr, compound: compound, value: value), start: start, end: previousEnd)
         }
+    }
+
+    /// `Name` or `[Name]` after `let x:`.
+    private mutating func parseTypeAnnotation() throws(ParseError) -> TypeAnnotation {
+        let start = current.start
+        if current.kind == .leftBracket {
+            advance()
+            guard case .identifier(let name) = current.kind else { throw unexpected("a type name such as Double inside [ ]") }
+            advance()
+            _ = try expect(.rightBracket, "']' to close the array type")
+            return TypeAnnotation(name: name, isArray: true, start: start)
+        }
+        guard case .identifier(let name) = current.kind else { throw unexpected("a type name such as Int, Double, String or [Double]") }
+        advance()
+        return TypeAnnotation(name: name, isArray: false, start: start)
     }
 
     private mutating func parseIf() throws(ParseError) -> Stmt {
