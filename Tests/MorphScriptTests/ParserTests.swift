@@ -49,6 +49,8 @@ struct ParserGoldenTests {
         ("a || b && c", "(|| a (&& b c))"),
         ("a < b == c < d", "error 1:7 comparisons cannot be chained; combine them with && (a < b && b < c)"),
         ("x + 1 < y * 2", "(< (+ x 1) (* y 2))"),
+        ("(a < b) == c", "(== (< a b) c)"),
+        ("(0..<2)...(3)", "(... (..< 0 2) 3)"),
         ("a == b && c != d", "(&& (== a b) (!= c d))"),
         ("a <= b || a >= b || a > b", "(|| (|| (<= a b) (>= a b)) (> a b))"),
         ("if x { 1 } else { 2 }", "(if x {1} else {2})"),

@@ -74,6 +74,8 @@ public struct Expr: Sendable {
     public var end: SourcePosition
     /// Height of the tree below this node (1 for a leaf); bounds recursion when evaluating.
     public var depth: Int
+    /// Whether it is written in parentheses (so `(a < b) == c` is not a chained comparison).
+    public var isParenthesized = false
 
     /// A node from its parts.
     public init(_ kind: Kind, start: SourcePosition, end: SourcePosition, depth: Int = 1) {

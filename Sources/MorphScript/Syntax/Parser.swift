@@ -303,7 +303,7 @@ public struct Parser {
             let token = current
             if token.kind == .halfOpenRange || token.kind == .closedRange {
                 guard Parser.rangePrecedence >= minimumPrecedence else { return lhs }
-                if case .range = lhs.kind {
+                if case .range = lhs.kind, !lhs.isParenthesized {
                     throw ParseError(message: "ranges cannot be chained; write one range such as 0..<8", position: token.start)
                 }
                 let closed = token.kind == .closedRange
@@ -321,7 +321,7 @@ public struct Parser {
             advance()
             skipNewlines()
             let rhs = try parseBinary(minimumPrecedence: op.precedence + 1)
-            if op.precedence == 3, case .binary(let inner, _, _, _) = lhs.kind, inner.precedence == 3 {
+            if op.precedence == 3, !lhs.isParenthesized, case .binary(let inner, _, _, _) = lhs.kind, inner.precedence == 3 {
                 throw ParseError(message: "comparisons cannot be chained; combine them with && (a < b && b < c)", position: token.start)
             }
             lhs = try node(.binary(op, lhs, rhs, operatorStart: token.start), lhs.start, rhs.end, children: lhs, rhs)
@@ -492,7 +492,9 @@ public struct Parser {
             throw ParseError(message: "tuples are not supported; use an array [a, b]", position: current.start)
         }
         _ = try expect(.rightParen, "')' to close the parenthesis opened at \(open.start)")
-        return inner
+        var parenthesized = inner
+        parenthesized.isParenthesized = true
+        return parenthesized
     }
 
     private mutating func parseArrayLiteral() throws(ParseError) -> Expr {
