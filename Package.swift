@@ -29,19 +29,23 @@ let package = Package(
             "MorphScript", "MorphJSON", "CZeroMQ", "COpenSSL",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "MorphNotebook", dependencies: ["MorphScript", "MorphEngine", "MorphRender", "MorphJSON"]),
         .executableTarget(name: "morph", dependencies: [
-            "MorphKernel", "MorphScript", "MorphEngine",
+            "MorphKernel", "MorphNotebook", "MorphScript", "MorphEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         .executableTarget(name: "morph-engine-bench", dependencies: ["MorphEngine"], path: "bench/engine",
-                          exclude: ["reference.py", "compare.py"]),
+                          exclude: ["reference.py", "compare.py", "setup.sh"]),
+        // MorphScript micro-benchmarks (bench/RESULTS.md): swift run -c release morph-script-bench
+        .executableTarget(name: "morph-script-bench", dependencies: ["MorphScript", "MorphEngine", "MorphRender"], path: "bench/script"),
 
         .testTarget(name: "MorphJSONTests", dependencies: ["MorphJSON"]),
         .testTarget(name: "MorphEngineTests", dependencies: ["MorphEngine"]),
         .testTarget(name: "MorphRenderTests", dependencies: ["MorphRender"]),
         .testTarget(name: "MorphScriptTests", dependencies: ["MorphScript"]),
         .testTarget(name: "MorphKernelTests", dependencies: ["MorphKernel"]),
+        .testTarget(name: "MorphNotebookTests", dependencies: ["MorphNotebook"]),
     ]
 )

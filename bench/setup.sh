@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the benchmark's PyTorch reference into bench/.venv (not needed by the tests).
-# PyPI's `torch` is the CUDA build (~530 MB wheel plus nvidia packages); it runs on the CPU.
+# Prepares the benchmark venv: the test venv (scripts/setup-venv.sh) plus ipykernel, the
+# reference kernel bench/kernel/bench_kernel.py runs side by side with Morph.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-if [ ! -x "$here/.venv/bin/python" ]; then
-  python3 -m venv "$here/.venv"
+cd "$(dirname "$0")/.."
+VENV="${VENV:-.venv}"
+VENV="$VENV" bash scripts/setup-venv.sh
+if ! "$VENV/bin/python" -c 'import ipykernel, sys; sys.exit(ipykernel.__version__ != "7.4.0")' 2>/dev/null; then
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "ipykernel==7.4.0"
 fi
-"$here/.venv/bin/pip" install --quiet --upgrade pip
-"$here/.venv/bin/pip" install --quiet numpy torch
-"$here/.venv/bin/python" -c "import torch; print('torch', torch.__version__)"
+"$VENV/bin/python" -m ipykernel --version >/dev/null
+echo "bench/setup.sh: ipykernel $("$VENV/bin/python" -c 'import ipykernel; print(ipykernel.__version__)') ready in $VENV"

@@ -4,6 +4,12 @@ import ArgumentParser
 struct Morph: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "morph",
-        abstract: "A Jupyter kernel for the CATSMILE-9015 autoencoder/Jacobian experiments."
+        abstract: "A Jupyter kernel for the CATSMILE-9015 autoencoder/Jacobian experiments.",
+        subcommands: [KernelCommand.self, InstallCommand.self, RunCommand.self]
     )
+
+    static func main() {
+        OpenBLASReexec.ensureCoreType()
+        Morph.main(nil)
+    }
 }

@@ -1,0 +1,66 @@
+# Morph: `make test` runs every test, `make demo` runs the article's notebooks.
+# Each target installs what it needs (Debian packages as root, a Python venv), builds, runs.
+#
+# Variables: BUILD (SwiftPM scratch path), VENV (the test venv), PYTEST_ARGS (extra pytest args).
+
+SHELL := /bin/bash
+BUILD ?= .build
+VENV ?= .venv
+PYTEST_TIMEOUT ?= 300
+PYTEST_ARGS ?=
+SWIFT_TEST_ARGS ?=
+
+ROOT := $(abspath .)
+MORPH := $(abspath $(BUILD))/release/morph
+VENV_ABS := $(abspath $(VENV))
+
+.NOTPARALLEL:
+
+.PHONY: all test demo deps venv build-release build-debug swift-test kernelspec integration bench clean-venv
+
+all: test
+
+# The Swift tests and the integration tests both run even when the other fails; the exit
+# status is non-zero if either failed.
+test: deps venv build-release
+	@rc=0; \
+	$(MAKE) --no-print-directory swift-test || { rc=1; echo "make test: swift test FAILED"; }; \
+	$(MAKE) --no-print-directory integration || { rc=1; echo "make test: integration tests FAILED"; }; \
+	if [ $$rc -eq 0 ]; then echo "make test: all steps passed"; fi; \
+	exit $$rc
+
+demo: deps build-release
+	$(MORPH) run notebooks/*.ipynb --output out --figures out/figures
+
+deps:
+	bash scripts/install-deps.sh
+
+venv:
+	VENV=$(VENV) bash scripts/setup-venv.sh
+
+build-release:
+	swift build -c release --scratch-path $(BUILD) --product morph
+
+# `swift test` builds the debug configuration of every target and runs every test target.
+swift-test:
+	swift test --scratch-path $(BUILD) $(SWIFT_TEST_ARGS)
+
+# The kernelspec goes into the venv (sys-prefix) and JUPYTER_PATH points there first, so a
+# `morph` kernelspec installed elsewhere (e.g. --user) cannot shadow the binary under test.
+kernelspec: build-release venv
+	VIRTUAL_ENV=$(VENV_ABS) PATH=$(VENV_ABS)/bin:$$PATH $(MORPH) install --sys-prefix
+	JUPYTER_PATH=$(VENV_ABS)/share/jupyter $(VENV_ABS)/bin/jupyter kernelspec list
+
+integration: kernelspec
+	cd $(ROOT) && JUPYTER_PATH=$(VENV_ABS)/share/jupyter MORPH_BIN=$(MORPH) \
+	  PATH=$(VENV_ABS)/bin:$$PATH \
+	  $(VENV_ABS)/bin/python -m pytest Tests/integration -ra --durations=10 --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
+
+# Kernel benchmark (Morph vs ipykernel, release build); results go to bench/RESULTS.md.
+bench: build-release venv kernelspec
+	VENV=$(VENV) bash bench/setup.sh
+	JUPYTER_PATH=$(VENV_ABS)/share/jupyter MORPH_BIN=$(MORPH) \
+	  $(VENV_ABS)/bin/python bench/kernel/bench_kernel.py --write bench/RESULTS.md
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CZeroMQ
+
+/// A ZeroMQ socket. Sockets are not thread-safe: each one has a single owner thread (it may be
+/// created on another thread and handed over before use, which thread start-up orders).
+/// `@unchecked Sendable` only so that it can be handed to its owner thread.
+public final class ZMQSocket: @unchecked Sendable {
+    let handle: UnsafeMutableRawPointer
+    private var isClosed = false
+
+    /// A socket of `type` (ZMQ_ROUTER, ZMQ_XPUB, …) in `context`, with linger `lingerMilliseconds`.
+    public init(_ context: ZMQContext, type: Int32, lingerMilliseconds: Int32 = 0) throws(ZMQError) {
+        guard let handle = zmq_socket(context.handle, type) else { throw ZMQError("zmq_socket") }
+        self.handle = handle
+        try setOption(ZMQ_LINGER, lingerMilliseconds)
+    }
+
+    deinit { close() }
+
+    /// Sets an integer socket option.
+    public func setOption(_ option: Int32, _ value: Int32) throws(ZMQError) {
+        var v = value
+        guard zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size) == 0 else {
+            throw ZMQError("zmq_setsockopt(\(option))")
+        }
+    }
+
+    /// Binds to `endpoint` (e.g. `tcp://127.0.0.1:*`) and returns the endpoint actually bound.
+    @discardableResult
+    public func bind(_ endpoint: String) throws(ZMQError) -> String {
+        guard zmq_bind(handle, endpoint) == 0 else { throw ZMQError("bind \(endpoint)") }
+        var buffer = [CChar](repeating: 0, count: 512)
+        var size = buffer.count
+        guard zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size) == 0 else { return endpoint }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Connects to `endpoint`.
+    public func connect(_ endpoint: String) throws(ZMQError) {
+        guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError("connect \(endpoint)") }
+    }
+
+    /// Receives one multipart message; nil when `wait` is false and nothing is waiting.
+    public func receive(wait: Bool = true) throws(ZMQError) -> [[UInt8]]? {
+        var frames: [[UInt8]] = []
+        let flags: Int32 = wait ? 0 : ZMQ_DONTWAIT
+        return try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> [[UInt8]]? in
+            let message = buffer.baseAddress!
+            while true {
+                zmq_msg_init(message)
+                defer { zmq_msg_close(message) }
+                var received: Int32
+                repeat {
+                    received = zmq_msg_recv(message, handle, frames.isEmpty ? flags : 0)
+                } while received < 0 && zmq_errno() == EINTR
+                if received < 0 {
+                    if zmq_errno() == EAGAIN && frames.isEmpty { return nil }
+                    throw ZMQError("zmq_msg_recv")
+                }
+                let size = zmq_msg_size(message)
+                if size == 0 {
+                    frames.append([])
+                } else {
+                    let data = zmq_msg_data(message)!.assumingMemoryBound(to: UInt8.self)
+                    frames.append(Array(UnsafeBufferPointer(start: data, count: size)))
+                }
+                if zmq_msg_more(message) == 0 { return frames }
+            }
+        }
+    }
+
+    /// Sends one multipart message.
+    public func send(_ frames: [[UInt8]]) throws(ZMQError) {
+        for (index, frame) in frames.enumerated() {
+            let flags: Int32 = index == frames.count - 1 ? 0 : ZMQ_SNDMORE
+            var sent: Int32
+            repeat {
+                sent = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+            } while sent < 0 && zmq_errno() == EINTR
+            if sent < 0 { throw ZMQError("zmq_send") }
+        }
+    }
+
+    /// What `forward(to:)` did.
+    public enum Forwarded: Sendable, Equatable {
+        /// Nothing was waiting.
+        case nothing
+        /// One multipart message was moved.
+        case message
+        /// A message of one empty frame arrived (the stop signal), and was not forwarded.
+        case stopSignal
+    }
+
+    /// Moves one waiting multipart message to `destination` without copying its payloads.
+    public func forward(to destination: ZMQSocket) throws(ZMQError) -> Forwarded {
+        try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> Forwarded in
+            let message = buffer.baseAddress!
+            var first = true
+            while true {
+                zmq_msg_init(message)
+                defer { zmq_msg_close(message) }
+                var received: Int32
+                repeat {
+                    received = zmq_msg_recv(message, handle, first ? ZMQ_DONTWAIT : 0)
+                } while received < 0 && zmq_errno() == EINTR
+                if received < 0 {
+                    if first && zmq_errno() == EAGAIN { return .nothing }
+                    throw ZMQError("zmq_msg_recv")
+                }
+                let more = zmq_msg_more(message) != 0
+                if first && !more && zmq_msg_size(message) == 0 { return .stopSignal }
+                first = false
+                var sent: Int32
+                repeat {
+                    sent = zmq_msg_send(message, destination.handle, more ? ZMQ_SNDMORE : 0)
+                } while sent < 0 && zmq_errno() == EINTR
+                if sent < 0 { throw ZMQError("zmq_msg_send") }
+                if !more { return .message }
+            }
+        }
+    }
+
+    /// Waits until this socket has a message to read, at most `timeoutMilliseconds` (-1: forever).
+    public func waitForInput(timeoutMilliseconds: Int) throws(ZMQError) -> Bool {
+        var item = zmq_pollitem_t(socket: handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
+        let count = zmq_poll(&item, 1, timeoutMilliseconds)
+        if count < 0 {
+            if zmq_errno() == EINTR { return false }
+            throw ZMQError("zmq_poll")
+        }
+        return count > 0
+    }
+
+    /// Closes the socket (once).
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        zmq_close(handle)
+    }
+}

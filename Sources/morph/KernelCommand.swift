@@ -1,0 +1,56 @@
+import ArgumentParser
+import Logging
+import MorphEngine
+import MorphKernel
+import MorphScript
+
+/// `morph kernel`: runs the Jupyter kernel for a connection file (what kernel.json's argv starts).
+struct KernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernel",
+        abstract: "Run the Jupyter kernel on the sockets a connection file names."
+    )
+
+    @Option(name: .long, help: "The connection file Jupyter wrote (ports, transport, key).")
+    var connectionFile: String
+
+    @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (default: $MORPH_LOG_LEVEL or info). Logs go to stderr.")
+    var logLevel: String?
+
+    func validate() throws {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() throws {
+        // First, before any thread starts: SIGINT interrupts the running cell instead of killing the kernel.
+        let cancellation = CancellationToken()
+        InterruptSignal.route(to: cancellation)
+
+        let level = Logger.Level(rawValue: logLevel ?? Kernelspec.environment("MORPH_LOG_LEVEL") ?? "info") ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "morph.kernel")
+
+        let connection: ConnectionInfo
+        do {
+            connection = try ConnectionInfo.load(path: connectionFile) { logger.warning("\($0)") }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        logger.debug("connection: \(connection.description)")
+        let server: KernelServer
+        do {
+            server = try KernelServer(connection: connection, logger: logger, cancellation: cancellation)
+        } catch {
+            throw ValidationError("cannot open the kernel's sockets: \(error.description)")
+        }
+        server.start(language: { Session() })
+        let restart = server.waitUntilStopped()
+        logger.info("kernel stopped\(restart ? " (the client will restart it)" : "")")
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import MorphJSON
+import Testing
+
+@testable import MorphKernel
+
+@Suite struct KernelspecTests {
+    /// The repository's top-level kernel.json is the template `morph install` starts from.
+    @Test func templateMatchesTheRepositoryKernelJSON() throws {
+        let root = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
+        let text = try #require(readTextFile("/" + root + "/kernel.json"))
+        #expect(try JSON.parse(text) == Kernelspec.template)
+    }
+
+    @Test func installWritesKernelJSONAndLogos() throws {
+        let directory = "/tmp/morph-kernelspec-test-\(getpid())"
+        defer { _ = system("rm -rf '\(directory)'") }
+        let installed = try Kernelspec.install(
+            into: directory + "/share/jupyter/kernels", name: "morph", binaryPath: "/opt/morph/bin/morph",
+            openBLASCoreType: "Haswell")
+        #expect(installed == directory + "/share/jupyter/kernels/morph")
+        let spec = try JSON.parse(try #require(readTextFile(installed + "/kernel.json")))
+        #expect(spec["argv"] == ["/opt/morph/bin/morph", "kernel", "--connection-file", "{connection_file}"])
+        #expect(spec["interrupt_mode"] == "message")
+        #expect(spec["language"] == "morph")
+        #expect(spec["display_name"] == "Morph")
+        #expect(spec["env"] == ["OPENBLAS_CORETYPE": "Haswell"])
+        for size in [32, 64] {
+            let png = Array(try #require(readTextFile(installed + "/logo-\(size)x\(size).png")).utf8)
+            #expect(png.count > 100)
+        }
+        let logo = Logo.png(size: 64)
+        #expect(Array(logo.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(Array(logo[16..<24]) == [0, 0, 0, 64, 0, 0, 0, 64])  // IHDR width and height
+    }
+
+    @Test func invalidNamesAreRejected() {
+        #expect(throws: Kernelspec.InstallError.self) {
+            try Kernelspec.install(into: "/tmp/x", name: "bad name/..", binaryPath: "/m", openBLASCoreType: nil)
+        }
+        #expect(Kernelspec.isValidName("morph-dev_1.2"))
+    }
+
+    @Test func userDataDirectoryFollowsJupyterConventions() {
+        #expect(Kernelspec.userDataDirectory { ["HOME": "/home/a"][$0] } == "/home/a/.local/share/jupyter")
+        #expect(Kernelspec.userDataDirectory { ["HOME": "/home/a", "XDG_DATA_HOME": "/x"][$0] } == "/x/jupyter")
+        #expect(Kernelspec.userDataDirectory { ["HOME": "/home/a", "JUPYTER_DATA_DIR": "/j"][$0] } == "/j")
+    }
+
+    @Test func openBLASCoreTypeFromCPUFlags() {
+        #expect(OpenBLASCoreType.choose(cpuinfo: "processor : 0\nflags\t\t: fpu sse2 avx2 avx512f\n") == "SkylakeX")
+        #expect(OpenBLASCoreType.choose(cpuinfo: "flags : fpu sse2 avx avx2 fma\n") == "Haswell")
+        #expect(OpenBLASCoreType.choose(cpuinfo: "flags : fpu sse2\n") == nil)
+        #expect(OpenBLASCoreType.choose(cpuinfo: "") == nil)
+    }
+}
+
+@Suite struct ConnectionInfoTests {
+    let good: JSON = [
+        "transport": "tcp", "ip": "127.0.0.1", "shell_port": 5001, "iopub_port": 5002, "stdin_port": 5003,
+        "control_port": 5004, "hb_port": 5005, "key": "abc", "signature_scheme": "hmac-sha256", "kernel_name": "morph",
+    ]
+
+    @Test func endpointsForTCPAndIPC() throws {
+        let tcp = try ConnectionInfo(json: good)
+        #expect(tcp.endpoint(for: .shell) == "tcp://127.0.0.1:5001")
+        #expect(tcp.endpoint(for: .heartbeat) == "tcp://127.0.0.1:5005")
+        #expect(!tcp.description.contains("abc"))
+        var ipcJSON = good
+        ipcJSON["transport"] = "ipc"
+        ipcJSON["ip"] = "/tmp/kernel-ipc"
+        #expect(try ConnectionInfo(json: ipcJSON).endpoint(for: .iopub) == "ipc:///tmp/kernel-ipc-5002")
+        #expect(ConnectionInfo(key: "k").endpoint(for: .shell) == "tcp://127.0.0.1:*")
+    }
+
+    @Test func badConnectionFilesSayWhatIsWrong() {
+        var missing = good
+        missing["hb_port"] = nil
+        #expect(throws: ConnectionInfo.Problem.self) { try ConnectionInfo(json: missing) }
+        var badPort = good
+        badPort["shell_port"] = "five"
+        #expect(throws: ConnectionInfo.Problem.self) { try ConnectionInfo(json: badPort) }
+        var badScheme = good
+        badScheme["signature_scheme"] = "hmac-md5"
+        #expect(throws: ConnectionInfo.Problem.self) { try ConnectionInfo(json: badScheme) }
+        #expect(throws: ConnectionInfo.Problem.self) { try ConnectionInfo(json: [1, 2]) }
+    }
+
+    @Test func loadWarnsWhenOthersCanReadTheKey() throws {
+        let path = "/tmp/morph-connection-\(getpid()).json"
+        defer { unlink(path) }
+        let bytes = good.serializedBytes()
+        let file = try #require(fopen(path, "wb"))
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        fclose(file)
+        chmod(path, 0o644)
+        var warnings: [String] = []
+        let info = try ConnectionInfo.load(path: path) { warnings.append($0) }
+        #expect(info.key == "abc")
+        #expect(warnings.count == 1)
+        #expect(warnings.first.map { !$0.contains("abc") } == true)
+        chmod(path, 0o600)
+        warnings = []
+        _ = try ConnectionInfo.load(path: path) { warnings.append($0) }
+        #expect(warnings.isEmpty)
+        #expect(throws: ConnectionInfo.Problem.self) { try ConnectionInfo.load(path: path + ".missing") { _ in } }
+    }
+}

@@ -1,0 +1,72 @@
+"""Shutdown and restart through jupyter_client."""
+
+from __future__ import annotations
+
+import time
+
+from morphtest import Kernel
+
+
+def wait_until_dead(kernel: Kernel, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not kernel.is_alive():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_shutdown_request_stops_the_process(kernel: Kernel) -> None:
+    assert kernel.execute("let x = 1").status == "ok"
+    reply = kernel.control_request("shutdown_request", {"restart": False})
+    assert reply["msg_type"] == "shutdown_reply"
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert reply["content"]["restart"] is False
+    assert wait_until_dead(kernel, 10), "kernel process still alive 10 s after shutdown_reply"
+    exit_code = kernel.km.provisioner.process.poll() if kernel.km.provisioner else None
+    assert exit_code == 0, f"kernel exited with {exit_code}\n{kernel.log_tail()}"
+
+
+def test_shutdown_kernel_through_the_manager(kernel: Kernel) -> None:
+    kernel.km.shutdown_kernel(now=False)
+    assert not kernel.is_alive()
+
+
+def test_restart_keeps_the_connection_and_resets_state(kernel: Kernel) -> None:
+    first = kernel.execute("let keep = 1")
+    assert first.status == "ok", first.describe()
+    old_pid = kernel.km.provisioner.pid
+    kernel.km.restart_kernel(now=False)
+    kernel.kc.wait_for_ready(timeout=30)
+    assert kernel.km.provisioner.pid != old_pid, "restart did not start a new process"
+
+    gone = kernel.execute("keep")
+    assert gone.status == "error", gone.describe()
+    assert gone.content["ename"] == "NameError", gone.describe()
+
+    again = kernel.execute("6 * 7")
+    assert again.status == "ok" and again.text == "42", again.describe()
+    # A new session counts from 1 again (the failed cell above took 1 or none).
+    assert again.content["execution_count"] <= 2, again.describe()
+    assert kernel.kernel_info()["status"] == "ok"
+
+
+def test_shutdown_request_with_restart_is_acknowledged(kernel: Kernel) -> None:
+    reply = kernel.control_request("shutdown_request", {"restart": True})
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert reply["content"]["restart"] is True
+    # The kernel exits; the manager (not the kernel) starts the new process.
+    assert wait_until_dead(kernel, 10), "kernel process still alive 10 s after shutdown_reply"
+    kernel.km.restart_kernel(now=True)
+    kernel.kc.wait_for_ready(timeout=30)
+    r = kernel.execute('print("back")')
+    assert r.stream() == "back\n", r.describe()
+
+
+def test_shutdown_on_shell_channel_also_works(kernel: Kernel) -> None:
+    """Older clients send shutdown_request on shell; the kernel honours it there too."""
+    msg = kernel.kc.session.msg("shutdown_request", {"restart": False})
+    kernel.kc.shell_channel.send(msg)
+    reply = kernel.shell_reply(msg["header"]["msg_id"], timeout=10)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert wait_until_dead(kernel, 10)
