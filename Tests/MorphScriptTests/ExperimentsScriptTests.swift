@@ -227,6 +227,22 @@ struct ExperimentsScriptTests {
         #expect(try h.run("path(pca, from: data.test[0], to: data.test[1], steps: 8).holds") == "true")
     }
 
+    static let fashionMNISTInstalled = access("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", R_OK) == 0
+
+    @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST (dataset-fashion-mnist) is not installed"))
+    func fashionMNISTSubsetTrainsAndHoldsLemma1() throws {
+        let h = Harness()
+        try h.run("let data = dataset(\"fashion-mnist\", classes: [0, 1], train: 256, test: 32)")
+        #expect(try h.run("data.classes") == "[0, 1]")
+        #expect(try h.run("data.test[0].className") == "\"T-shirt/top\"" || h.run("data.test[0].className") == "\"Trouser\"")
+        try h.run("let m = AutoEncoderBakeOff(latent: 8)\ntrain(m, on: data, epochs: 1, batchSize: 64)")
+        #expect(try h.run("m.history.testLoss.count") == "1")
+        #expect(try h.run("path(m, from: data.test[0], to: data.test[1], steps: 16).holds") == "true")
+        let strip = try Self.result(h, "interpolate(m, from: data.test[0], to: data.test[1], steps: 8)")
+        #expect(strip.data["image/png"] != nil)
+        #expect(strip.metadata["provenance"]?["data"]?.stringValue?.contains("fashion-mnist") == true)
+    }
+
     @Test func everyExperimentBuiltinIsDocumented() {
         let registry = Session().registry
         for name in ["dataset", "shuffled", "shifted", "AutoEncoder", "AutoEncoderBN", "AutoEncoderBakeOff", "ConvAutoEncoder",
