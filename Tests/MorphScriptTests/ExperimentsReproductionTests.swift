@@ -12,7 +12,8 @@ import MorphScript
 /// A release-mode check (minutes in a debug build), enabled by MORPH_REPRODUCTION=1:
 ///     MORPH_REPRODUCTION=1 swift test -c release -Xswiftc -enable-testing \
 ///         --filter ExperimentsReproductionTests
-/// MORPH_REPRODUCTION_BUDGET="train test epochs" changes the budget (default "4000 1000 5").
+/// MORPH_REPRODUCTION_BUDGET="train test epochs batchSize" changes the budget (default
+/// "4000 1000 5 64"); MORPH_REPRODUCTION_CLASSES="all" uses every class instead of 0 and 1.
 struct ExperimentsReproductionTests {
     static var enabled: Bool {
         getenv("MORPH_REPRODUCTION").map { String(cString: $0) == "1" } ?? false
@@ -30,24 +31,27 @@ struct ExperimentsReproductionTests {
 
     @Test(.enabled(if: enabled, "set MORPH_REPRODUCTION=1 (release build) with Fashion-MNIST installed"))
     func deepAndConvolutionalModelsBeatTheShallowOne() throws {
-        let budget = (getenv("MORPH_REPRODUCTION_BUDGET").map { String(cString: $0) } ?? "4000 1000 5")
+        let budget = (getenv("MORPH_REPRODUCTION_BUDGET").map { String(cString: $0) } ?? "4000 1000 5 64")
             .split(separator: " ").compactMap { Int($0) }
-        try #require(budget.count == 3)
+        try #require(budget.count == 4)
+        let allClasses = getenv("MORPH_REPRODUCTION_CLASSES").map { String(cString: $0) == "all" } ?? false
         let session = Session()
         let printer = Printer()
         let context = ExecutionContext(output: printer, input: printer, cancellation: CancellationToken(),
                                        workingDirectory: "/tmp", executionCount: 1)
         func run(_ code: String) throws -> String? { try session.execute(code, in: context)?.plainText }
         _ = try run("""
-            let data = dataset("fashion-mnist", classes: [0, 1], train: \(budget[0]), test: \(budget[1]))
+            let data = dataset("fashion-mnist", \(allClasses ? "" : "classes: [0, 1], ")train: \(budget[0]), test: \(budget[1]))
             let shallow = AutoEncoder(latent: 16)
             let bakeoff = AutoEncoderBakeOff(latent: 16)
             let conv = ConvAutoEncoder(latent: 16)
-            let hShallow = train(shallow, on: data, epochs: \(budget[2]), batchSize: 64, seed: 0)
-            let hBakeoff = train(bakeoff, on: data, epochs: \(budget[2]), batchSize: 64, seed: 0)
-            let hConv = train(conv, on: data, epochs: \(budget[2]), batchSize: 64, seed: 0)
+            let pca = PCA(latent: 16)
+            let hShallow = train(shallow, on: data, epochs: \(budget[2]), batchSize: \(budget[3]), seed: 0)
+            let hBakeoff = train(bakeoff, on: data, epochs: \(budget[2]), batchSize: \(budget[3]), seed: 0)
+            let hConv = train(conv, on: data, epochs: \(budget[2]), batchSize: \(budget[3]), seed: 0)
+            train(pca, on: data)
             """)
-        print(try run("losses([shallow, bakeoff, conv], on: data.test)") ?? "")
+        print(try run("losses([pca, shallow, bakeoff, conv], on: data.test)") ?? "")
         func last(_ name: String) throws -> Double {
             let text = try run("\(name).testLoss[\(name).testLoss.count - 1]") ?? ""
             return Double(text) ?? .nan

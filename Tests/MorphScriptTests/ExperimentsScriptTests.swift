@@ -11,7 +11,7 @@ import Testing
 @Suite(.serialized)
 struct ExperimentsScriptTests {
     static let setup = """
-        let data = dataset("synthetic", classes: [0, 1], train: 256, test: 64)
+        let data = dataset("synthetic", classes: [0, 1], train: 128, test: 32)
         let shallow = AutoEncoder(latent: 4)
         let conv = ConvAutoEncoder(latent: 4)
         """
@@ -46,9 +46,9 @@ struct ExperimentsScriptTests {
         #expect(batch.data["image/png"] != nil)
         #expect(batch.plainText?.contains("8 images") == true)
         #expect(try h.run("data.classes") == "[0, 1]")
-        #expect(try h.run("data.test.count") == "64")
+        #expect(try h.run("data.test.count") == "32")
         #expect(try h.run("data.test[0..<8].count") == "8")
-        #expect(h.failure("data.test[64]")?.kind == "IndexError")
+        #expect(h.failure("data.test[32]")?.kind == "IndexError")
         #expect(try Self.result(h, "shifted(data.test[0], by: [2, 0])").data["image/png"] != nil)
         #expect(try h.run("shuffled(data, seed: 1).test[0].label") == h.run("data.test[0].label"))
     }
