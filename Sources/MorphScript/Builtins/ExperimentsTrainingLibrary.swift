@@ -130,21 +130,38 @@ enum Training {
             model.pixelPermutation = split.dataset.pixelPermutation
         }
         let adapter = try model.adapter()
-        let batch = try ImageBatch.from(trainSource, argument: "on", in: call)
-        guard batch.images[0].count == model.model.dataSize else {
-            throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(model.model.dataSize) pixels, these have \(batch.images[0].count)", at: "on")
+        let dataSize = model.model.dataSize
+        let images: Tensor
+        let imageCount: Int
+        let dataDescription: String
+        if case .host(let split as SplitValue) = trainSource, split.dataset.pixelPermutation == model.pixelPermutation {
+            // The stored pixels are already in the model's order: no copy per image.
+            guard split.split.pixelsPerImage == dataSize else {
+                throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(dataSize) pixels, these have \(split.split.pixelsPerImage)", at: "on")
+            }
+            images = try ExperimentsSupport.run(call) { try Tensor(shape: [split.count, dataSize], scalars: split.split.images.scalars) }
+            imageCount = split.count
+            dataDescription = split.dataDescription
+        } else {
+            let batch = try ImageBatch.from(trainSource, argument: "on", in: call)
+            guard batch.images[0].count == dataSize else {
+                throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(dataSize) pixels, these have \(batch.images[0].count)", at: "on")
+            }
+            var scalars: [Float] = []
+            scalars.reserveCapacity(batch.count * dataSize)
+            for image in batch.images { scalars += adapter.toModelOrder(image) }
+            images = try ExperimentsSupport.run(call) { try Tensor(shape: [batch.count, dataSize], scalars: scalars) }
+            imageCount = batch.count
+            dataDescription = batch.description
         }
-        var scalars: [Float] = []
-        scalars.reserveCapacity(batch.count * model.model.dataSize)
-        for image in batch.images { scalars += adapter.toModelOrder(image) }
-        let images = try ExperimentsSupport.run(call) { try Tensor(shape: [batch.count, model.model.dataSize], scalars: scalars) }
+        guard imageCount > 0 else { throw call.arguments.error("ValueError", "'on' holds no images", at: "on") }
         let testImages = try testSplit.map { (split: SplitValue) throws(ScriptError) -> [[Float]] in
             try ImageBatch.from(.host(split), argument: "on", in: call).images
         }
         let tracked = call.arguments.has("track") ? try ImageBatch.from(call.arguments["track"], argument: "track", in: call) : nil
 
         let objectiveName = (objective ?? model.model.defaultObjective).rawValue
-        let provenance = Provenance(seed: seed, data: batch.description, models: [model.specification.callText])
+        let provenance = Provenance(seed: seed, data: dataDescription, models: [model.specification.callText])
         let history = HistoryValue(modelName: model.specification.architecture, objective: objectiveName,
                                    provenance: provenance, trackedExamples: tracked?.names)
         let optimizer = model.optimizer ?? Adam(learningRate: Float(learningRate))
@@ -153,7 +170,7 @@ enum Training {
 
         let output = call.context.execution.output
         let displayID = "morph-train-\(call.context.execution.executionCount)-\(Training.nextRunNumber())"
-        let batchesPerEpoch = (batch.count + batchSize - 1) / batchSize
+        let batchesPerEpoch = (imageCount + batchSize - 1) / batchSize
         var meter = TrainingMeter(epochs: epochs, batchesPerEpoch: batchesPerEpoch)
         var throttle = UpdateThrottle(interval: updateInterval)
         let start = ContinuousClock.now
@@ -189,7 +206,7 @@ enum Training {
                 objective: objective, seed: seed, cancellation: call.context.execution.cancellation
             ) { p in
                 let lastInEpoch = p.batch == p.batchesPerEpoch - 1
-                let size = min(batchSize, batch.count - p.batch * batchSize)
+                let size = min(batchSize, imageCount - p.batch * batchSize)
                 meter.recordBatch(epoch: p.epoch, batch: p.batch, loss: Double(p.loss), images: size,
                                   elapsed: ExperimentsSupport.seconds(since: start))
                 history.batchLoss.append(Double(p.loss))
@@ -208,7 +225,7 @@ enum Training {
         let seconds = ExperimentsSupport.seconds(since: start)
         history.seconds = seconds
         model.trainingSeconds += seconds
-        model.trainedOn = batch.description
+        model.trainedOn = dataDescription
         model.lastHistory = history
         if let report {
             history.trainLoss = report.epochLosses.map(Double.init)
