@@ -1,6 +1,15 @@
 import Testing
 import MorphEngine
 
+/// Gzip-compresses bytes with the gzip tool (so the reader is tested against zlib's other side).
+private func gzipped(_ bytes: [UInt8]) -> [UInt8] {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    testWriteFile(bytes, to: dir.file("x"))
+    guard runProcess(["gzip", dir.file("x")]) == 0 else { return [] }
+    return testReadFile(dir.file("x.gz"))
+}
+
 @Suite("IDX reader")
 struct IOIDXTests {
     let images = IDXArray(shape: [3, 2, 2], values: (0..<12).map { UInt8($0 * 20) })
@@ -52,6 +61,8 @@ struct IOIDXTests {
             ("tiny", [0, 0], "not an IDX file"),
             ("huge claim", [0, 0, 8, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2], "truncated"),
             ("truncated gzip", Array(gz.prefix(gz.count / 2)), "truncated"),
+            ("gzipped text", Array(gzipped(Array(repeating: 65, count: 5000))), "not an IDX file"),
+            ("gzipped short header", Array(gzipped([0, 0, 8, 3, 0, 0])), "truncated IDX header"),
             ("corrupt gzip", Array(gz.prefix(10)) + Array(repeating: 0xAB, count: 40), "gzip"),
         ]
         for item in cases {

@@ -88,6 +88,7 @@ func dataFileError(_ body: () throws -> Void) -> DataFileError? {
 /// A child process started with `posix_spawnp`, its standard output readable through a pipe.
 final class ChildProcess {
     let pid: pid_t
+    private var reaped = false
     private let output: UnsafeMutablePointer<FILE>?
 
     init?(_ arguments: [String], captureOutput: Bool = false) {
@@ -106,8 +107,20 @@ final class ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        // The test runner's threads may block signals; give the child an empty mask and default handlers.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let status = posix_spawnp(&child, arguments[0], &actions, nil, &argv, environ)
+        let status = posix_spawnp(&child, arguments[0], &actions, &attributes, &argv, environ)
         if captureOutput { close(fds[1]) }
         guard status == 0 else {
             if captureOutput { close(fds[0]) }
@@ -130,6 +143,8 @@ final class ChildProcess {
     /// Waits for the process and returns its exit status (or -1 when killed by a signal).
     @discardableResult
     func wait() -> Int32 {
+        guard !reaped else { return -1 }
+        reaped = true
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         if let output { fclose(output) }
@@ -138,7 +153,8 @@ final class ChildProcess {
 
     /// Stops the process and reaps it.
     func terminate() {
-        kill(pid, SIGTERM)
+        guard !reaped else { return }
+        kill(pid, SIGKILL)
         wait()
     }
 }

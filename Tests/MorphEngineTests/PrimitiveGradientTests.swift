@@ -32,6 +32,9 @@ struct PrimitiveGradientTests {
     @Test func reductionsAndShapes() throws {
         let x = try normal([3, 2, 2], seed: 6)
         try check.check("sum", [x]) { try $0[0].sum() }
+        let y = try normal([3, 2, 2], seed: 60)
+        try check.check("squared error sum", [x, y]) { try Variable.apply(SquaredErrorSum(), [$0[0], $0[1]]) }
+        try check.check("squared error sum (second)", [x, y], tangentInput: 1) { try Variable.apply(SquaredErrorSum(), [$0[0], $0[1]]) }
         try check.check("mean", [x]) { try $0[0].mean() }
         try check.check("sumPerSample", [x]) { try $0[0].sumPerSample() }
         try check.check("reshape", [x]) { try $0[0].reshaped(toSample: [4]).squared() }

@@ -113,3 +113,23 @@ import Testing
         #expect(Array(plain.pixel(x: 7, y: 3)) == [0xFD, 0xE7, 0x25])
     }
 }
+
+@Suite struct CaptionTests {
+    @Test func captionAddsALineOfTextUnderTheGrid() throws {
+        let images: [[Float]] = [Array(repeating: 1, count: 40), Array(repeating: 1, count: 40)]
+        let plain = try ImageGrid.strip(images, width: 20, height: 2)
+        let captioned = try ImageGrid.strip(images, width: 20, height: 2, caption: "L2 530")
+        #expect(captioned.width == plain.width)
+        #expect(captioned.height == plain.height + BitmapFont.glyphHeight + 4)
+        // The image rows are unchanged; ink appears only in the caption band.
+        #expect(Array(captioned.pixels.prefix(plain.pixels.count)) == plain.pixels)
+        #expect(captioned.pixels.suffix(from: plain.pixels.count).contains { $0 < 64 })
+    }
+
+    @Test func longCaptionWidensTheImage() throws {
+        let image = try ImageGrid.strip([[0]], width: 1, height: 1, caption: "a long caption")
+        #expect(image.width == BitmapFont.width(of: "a long caption", scale: 1) + 4)
+        #expect(image.pixel(x: 1, y: 1) == [255])  // the grid stays at the left, padding around the image
+        #expect(image.pixel(x: 2, y: 2) == [0])
+    }
+}

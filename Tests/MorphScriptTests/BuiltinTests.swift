@@ -105,6 +105,23 @@ struct BuiltinTests {
         rmdir(directory)
     }
 
+    @Test func displayIDsAreUniqueAndUpdateInPlace() throws {
+        let library = Library(name: "progress", builtins: [
+            .function("progress", summary: "Shows and updates a counter.") { call in
+                let id = call.context.newDisplayID("progress")
+                call.context.display(MimeBundle(plainText: "0"), id: id)
+                call.context.updateDisplay(MimeBundle(plainText: "1"), id: id)
+                return .string(id)
+            },
+        ])
+        let h = Harness(session: Session(libraries: Library.standard + [library]))
+        let first = try h.run("progress()")
+        let second = try h.run("progress()")
+        #expect(first != second)
+        let id = String((first ?? "").dropFirst().dropLast())
+        #expect(h.sink.events.prefix(2) == [.display(MimeBundle(plainText: "0"), id), .update(MimeBundle(plainText: "1"), id)])
+    }
+
     @Test func base64Decoding() {
         #expect(FileWriter.decodeBase64("aGVsbG8=") == Array("hello".utf8))
         #expect(FileWriter.decodeBase64("aGVsbG8gd29ybGQ=") == Array("hello world".utf8))

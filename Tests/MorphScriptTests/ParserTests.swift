@@ -157,3 +157,32 @@ struct ParserGoldenTests {
         #expect(throws: ParseError.self) { try Parser.parseExpression("a b") }
     }
 }
+
+/// Inputs the fuzzer found problems with (fuzz/ScriptParser/regressions), kept as tests.
+struct FuzzRegressionTests {
+    @Test func newlineTokensSitOnTheLineTheyEnd() {
+        let tokens = Lexer.tokenize("let x = 1 + 2 * 3\nx\n").tokens
+        let newlines = tokens.filter { $0.kind == .newline }
+        #expect(newlines.map(\.start) == [
+            SourcePosition(offset: 17, line: 1, column: 18),
+            SourcePosition(offset: 19, line: 2, column: 2),
+        ])
+        for token in tokens { #expect(token.start.column >= 1) }
+    }
+
+    @Test func unterminatedCommentAcrossLinesIsReportedWhereItStarts() {
+        let tokens = Lexer.tokenize("x\n  /* open\nstill open \u{FFFD}\u{FFFD} é\n").tokens
+        let invalid = tokens.first { if case .invalid = $0.kind { return true }; return false }
+        #expect(invalid?.start == SourcePosition(offset: 4, line: 2, column: 3))
+        #expect(invalid?.end.line == 4)
+        for token in tokens { #expect(token.start.column >= 1) }
+    }
+
+    @Test func columnsAfterCombiningMarksOnALongLine() {
+        let line = String(repeating: "e\u{301} + ", count: 50) + "$"
+        let tokens = Lexer.tokenize(line).tokens
+        let dollar = tokens.first { if case .invalid = $0.kind { return true }; return false }
+        #expect(dollar?.start.column == 50 * 4 + 1)
+        #expect(dollar?.start.offset == 50 * 5)
+    }
+}

@@ -10,50 +10,130 @@ struct Unary: Primitive {
 
     var name: String { "\(kind)" }
 
-    func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
-        switch kind {
-        case .relu: return x[0].map { $0 > 0 ? $0 : 0 }
-        case let .leakyRelu(a): return x[0].map { $0 > 0 ? $0 : a * $0 }
-        case .sigmoid: return x[0].map { v in v >= 0 ? 1 / (1 + expf(-v)) : expf(v) / (1 + expf(v)) }
-        case .tanh: return x[0].map { tanhf($0) }
-        case .exp: return x[0].map { expf($0) }
-        case .log: return x[0].map { logf($0) }
-        case .square: return x[0].map { $0 * $0 }
-        case let .scale(c): return x[0].map { $0 * c }
-        case let .shift(c): return x[0].map { $0 + c }
+    /// out[i] = f(a[i]) in one pass into a fresh buffer.
+    @inline(__always)
+    static func unary(_ a: Tensor, _ f: (Float) -> Float) -> Tensor {
+        a.scalars.withUnsafeBufferPointer { p in
+            Tensor(shape: a.shape, count: a.count) { o in for i in 0..<p.count { o[i] = f(p[i]) } }
         }
     }
 
-    /// f′ as a tensor shaped like x (nil when constant 1).
-    func derivative(_ x: Tensor, _ y: Tensor) throws(EngineError) -> Tensor {
+    func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
+        let a = x[0]
         switch kind {
-        case .relu: return x.map { $0 > 0 ? 1 : 0 }
-        case let .leakyRelu(a): return x.map { $0 > 0 ? 1 : a }
-        case .sigmoid: return y.map { $0 * (1 - $0) }
-        case .tanh: return y.map { 1 - $0 * $0 }
-        case .exp: return y
-        case .log: return x.map { 1 / $0 }
-        case .square: return x * 2
-        case let .scale(c): return try Tensor(repeating: c, shape: x.shape)
-        case .shift: return try Tensor.ones(x.shape)
+        case .relu: return Unary.unary(a) { $0 > 0 ? $0 : 0 }
+        case let .leakyRelu(s): return Unary.unary(a) { $0 > 0 ? $0 : s * $0 }
+        case .sigmoid:
+            return a.scalars.withUnsafeBufferPointer { p in
+                Tensor(shape: a.shape, count: a.count) { o in Vectorized.sigmoid(p.baseAddress!, o, p.count) }
+            }
+        case .tanh: return Unary.unary(a) { tanhf($0) }
+        case .exp:
+            return a.scalars.withUnsafeBufferPointer { p in
+                Tensor(shape: a.shape, count: a.count) { o in Vectorized.exp(p.baseAddress!, o, p.count) }
+            }
+        case .log: return Unary.unary(a) { logf($0) }
+        case .square: return Unary.unary(a) { $0 * $0 }
+        case let .scale(c): return Unary.unary(a) { $0 * c }
+        case let .shift(c): return Unary.unary(a) { $0 + c }
+        }
+    }
+
+    /// out[r·s + i] = v[r·s + i] · f′(x, y)[(r / k)·s + i]: the derivative applied to a gradient
+    /// (k = 1) or to K tangents per sample, fused into one pass.
+    @inline(__always)
+    static func scaled(_ v: Tensor, _ x: Tensor, _ y: Tensor, k: Int,
+                       _ d: (Float, Float) -> Float) -> Tensor {
+        let s = max(1, x.sampleSize), rows = v.count / s
+        return v.scalars.withUnsafeBufferPointer { vp in
+            x.scalars.withUnsafeBufferPointer { xp in
+                y.scalars.withUnsafeBufferPointer { yp in
+                    Tensor(shape: v.shape, count: v.count) { o in
+                        if k == 1 {
+                            for i in 0..<vp.count { o[i] = vp[i] * d(xp[i], yp[i]) }
+                        } else {
+                            for r in 0..<rows {
+                                let base = (r / k) * s, ob = r * s
+                                for i in 0..<s { o[ob + i] = vp[ob + i] * d(xp[base + i], yp[base + i]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func apply(_ v: Tensor, _ x: Tensor, _ y: Tensor, k: Int) -> Tensor {
+        switch kind {
+        case .relu: return Unary.scaled(v, x, y, k: k) { a, _ in a > 0 ? 1 : 0 }
+        case let .leakyRelu(s): return Unary.scaled(v, x, y, k: k) { a, _ in a > 0 ? 1 : s }
+        case .sigmoid: return Unary.scaled(v, x, y, k: k) { _, b in b * (1 - b) }
+        case .tanh: return Unary.scaled(v, x, y, k: k) { _, b in 1 - b * b }
+        case .exp: return Unary.scaled(v, x, y, k: k) { _, b in b }
+        case .log: return Unary.scaled(v, x, y, k: k) { a, _ in 1 / a }
+        case .square: return Unary.scaled(v, x, y, k: k) { a, _ in 2 * a }
+        case let .scale(c): return Unary.unary(v) { $0 * c }
+        case .shift: return v
         }
     }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, _ needed: [Bool]) throws(EngineError) -> [Tensor?] {
-        switch kind {
-        case let .scale(c): return [g * c]
-        case .shift: return [g]
-        default: return [try g * derivative(x[0], y)]
-        }
+        [apply(g, x[0], y, k: 1)]
     }
 
     func jvp(_ x: [Tensor], _ y: Tensor, _ t: [Tensor?], _ k: Int) throws(EngineError) -> Tensor {
         guard let t0 = t[0] else { return try Tensor.zeros(Tangents.shape(of: y.shape, k: k)) }
-        switch kind {
-        case let .scale(c): return t0 * c
-        case .shift: return t0
-        default: return Tangents.scale(t0, by: try derivative(x[0], y), k: k)
+        return apply(t0, x[0], y, k: k)
+    }
+}
+
+/// The sum of squared differences Σ (a − b)², a scalar (the SSE objective, fused).
+/// VJP: ā = 2 ḡ (a − b), b̄ = −ā. JVP: 2 Σ (a − b)(ȧ − ḃ) per tangent.
+struct SquaredErrorSum: Primitive {
+    var name: String { "squared error sum" }
+
+    func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
+        guard x[0].count == x[1].count, x[0].batchSize == x[1].batchSize else {
+            throw .shapeMismatch(operation: "squared error", lhs: x[0].shape, rhs: x[1].shape)
         }
+        return x[0].scalars.withUnsafeBufferPointer { a in
+            x[1].scalars.withUnsafeBufferPointer { b in
+                var s = 0.0
+                var i = 0
+                while i < a.count {
+                    var block: Float = 0
+                    let end = min(a.count, i + 256)
+                    for j in i..<end { let d = a[j] - b[j]; block += d * d }
+                    s += Double(block)
+                    i = end
+                }
+                return Tensor(Float(s))
+            }
+        }
+    }
+
+    func vjp(_ x: [Tensor], _ y: Tensor, _ g: Tensor, _ needed: [Bool]) throws(EngineError) -> [Tensor?] {
+        let scale = 2 * g.scalars[0]
+        let da = x[0].scalars.withUnsafeBufferPointer { a in
+            x[1].scalars.withUnsafeBufferPointer { b in
+                Tensor(shape: x[0].shape, count: a.count) { o in for i in 0..<a.count { o[i] = scale * (a[i] - b[i]) } }
+            }
+        }
+        return [needed[0] ? da : nil, needed[1] ? try (-da).reshaped(x[1].shape) : nil]
+    }
+
+    func jvp(_ x: [Tensor], _ y: Tensor, _ t: [Tensor?], _ k: Int) throws(EngineError) -> Tensor {
+        let n = x[0].batchSize, s = x[0].sampleSize
+        var out = [Float](repeating: 0, count: k)
+        for (slot, sign) in [(0, Float(2)), (1, Float(-2))] {
+            guard let tv = t[slot] else { continue }
+            for i in 0..<n { for q in 0..<k {
+                var acc: Float = 0
+                for f in 0..<s { acc += (x[0].scalars[i * s + f] - x[1].scalars[i * s + f]) * tv.scalars[(i * k + q) * s + f] }
+                out[q] += sign * acc
+            } }
+        }
+        return Tensor(unchecked: [k], scalars: out)
     }
 }
 

@@ -131,6 +131,7 @@ public final class Tape {
 
     /// An empty tape; `tracksParameters` false records only what depends on `input(_:)` values.
     public init(tracksParameters: Bool = true) {
+        Memory.configured
         self.tracksParameters = tracksParameters
     }
 

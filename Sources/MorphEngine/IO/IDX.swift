@@ -34,19 +34,29 @@ public enum IDX {
                 var trailer = ByteCursor(bytes, offset: bytes.count - 4)
                 hint = Int(trailer.readUInt(width: 4) ?? 0)
             }
+            // First the header alone, then exactly as much as it claims (plus one byte to
+            // notice trailing data), so an unchecked claim never sizes an allocation.
+            func gzipError(_ failure: InflateFailure) -> DataFileError {
+                if failure.reason.hasPrefix("decompresses to more than") {
+                    return DataFileError(path: name, reason: "gzip: decompresses to more data than the IDX header claims (\(failure.reason))")
+                }
+                return DataFileError(path: name, reason: "gzip: \(failure.reason)")
+            }
+            let head: [UInt8]
+            let claim: Int?
+            do {
+                head = try inflateBytes(bytes[...], framing: .gzip, sizeHint: 1024, limit: 1024, prefixOnly: true)
+                claim = try claimedSize(ofPlain: head)
+            } catch {
+                throw gzipError(error)
+            }
+            // Not an IDX header (foreign or truncated): the plain decoder says which.
+            guard let claimed = claim else { return try decodePlain(head, name: name) }
             let plain: [UInt8]
             do {
-                // First the header alone, then exactly as much as it claims (plus one byte to
-                // notice trailing data), so an unchecked claim never sizes an allocation.
-                let head = try inflateBytes(bytes[...], framing: .gzip, sizeHint: 1024, limit: 1024, prefixOnly: true)
-                let claimed = try claimedSize(ofPlain: head, name: name)
-                plain = try inflateBytes(bytes[...], framing: .gzip, sizeHint: min(hint, claimed + 1),
-                                         limit: claimed + 1)
+                plain = try inflateBytes(bytes[...], framing: .gzip, sizeHint: min(hint, claimed + 1), limit: claimed + 1)
             } catch {
-                if error.reason.hasPrefix("decompresses to more than") {
-                    throw DataFileError(path: name, reason: "gzip: decompresses to more data than the IDX header claims (\(error.reason))")
-                }
-                throw DataFileError(path: name, reason: "gzip: \(error.reason)")
+                throw gzipError(error)
             }
             return try decodePlain(plain, name: name)
         }
@@ -78,15 +88,14 @@ public enum IDX {
         }
     }
 
-    /// The total size (header and data) the header at the start of `head` claims.
-    private static func claimedSize(ofPlain head: [UInt8], name: String) throws(InflateFailure) -> Int {
+    /// The total size (header and data) the IDX header at the start of `head` claims, nil when there is no complete header.
+    private static func claimedSize(ofPlain head: [UInt8]) throws(InflateFailure) -> Int? {
         var cursor = ByteCursor(head)
-        guard cursor.readUInt(width: 2) == 0, cursor.readUInt(width: 1) != nil, let rank = cursor.readUInt(width: 1) else {
-            return head.count
-        }
+        guard cursor.readUInt(width: 2) == 0, cursor.readUInt(width: 1) == 0x08, let rank = cursor.readUInt(width: 1),
+              rank > 0 else { return nil }
         var dims: [Int] = []
         for _ in 0..<Int(rank) {
-            guard let dim = cursor.readUInt(width: 4, bigEndian: true) else { return head.count }
+            guard let dim = cursor.readUInt(width: 4, bigEndian: true) else { return nil }
             dims.append(Int(dim))
         }
         guard let count = checkedProduct(dims, limit: maximumDecompressedBytes), count + cursor.offset <= maximumDecompressedBytes else {
@@ -116,7 +125,8 @@ public enum IDX {
         }
         // The claim is checked against the bytes present before anything is allocated from it.
         guard let count = checkedProduct(shape, limit: Int(Int32.max)), count <= cursor.remaining else {
-            throw fail("truncated: the header claims shape \(shape) (\(shape.map { String($0) }.joined(separator: "×")) bytes), the file holds \(cursor.remaining) data bytes")
+            let claim = checkedProduct(shape).map { "\($0) bytes" } ?? "more bytes than any file holds"
+            throw fail("truncated: the header claims shape \(shape) (\(claim)), the file holds \(cursor.remaining) data bytes")
         }
         guard count == cursor.remaining else {
             throw fail("\(cursor.remaining - count) unexpected bytes after the data of shape \(shape)")

@@ -109,6 +109,7 @@ extension AutoEncoderModel {
 
 /// Applies `body` to consecutive sample chunks and concatenates the results along axis 0.
 func mapChunks(_ x: Tensor, batchSize: Int, _ body: (Tensor) throws(EngineError) -> Tensor) throws(EngineError) -> Tensor {
+    Memory.configured
     let n = x.batchSize
     if n <= batchSize { return try body(x) }
     var parts: [Tensor] = []
@@ -126,11 +127,11 @@ func reconstructionObjective(_ x: Variable, _ r: Variable, objective: Objective,
                              generator: inout RandomGenerator) throws(EngineError) -> Variable {
     let n = Float(max(1, x.value.batchSize))
     let target = x.value.rank == 2 ? x : try x.reshaped(toSample: [x.value.sampleSize])
-    let d = try target - r
     switch objective {
     case .sse, .elbo:
-        return try d.squared().sum().scaled(by: 1 / n)
+        return try Variable.apply(SquaredErrorSum(), [r, target]).scaled(by: 1 / n)
     case .relative:
+        let d = try target - r
         let perm = generator.permutation(x.value.batchSize)
         return try (d - d.samples(at: perm)).squared().sum().scaled(by: 1 / n)
     }

@@ -5,31 +5,42 @@ public func jacobian(of decoder: (Variable) throws(EngineError) -> Variable, at 
     guard z.rank == 2, z.shape[1] > 0 else {
         throw .invalidArgument("jacobian needs latent points [N, E], got shape \(z.shape)")
     }
+    Memory.configured
     let n = z.shape[0], e = z.shape[1], chunk = max(1, chunkSize)
-    var parts: [Tensor] = []
+    var result: [Float] = []
+    var d = 0
     var start = 0
     while start < n {
         let end = min(n, start + chunk), m = end - start
-        var basis = [Float](repeating: 0, count: m * e * e)
-        for s in 0..<m { for k in 0..<e { basis[(s * e + k) * e + k] = 1 } }
-        let input = try Variable(z.samples(start..<end), tangent: Tensor(unchecked: [m * e, e], scalars: basis), count: e)
+        let basis = Tensor(shape: [m * e, e], count: m * e * e) { b in
+            b.update(repeating: 0, count: m * e * e)
+            for s in 0..<m { for k in 0..<e { b[(s * e + k) * e + k] = 1 } }
+        }
+        let input = try Variable(z.samples(start..<end), tangent: basis, count: e)
         let out = try decoder(input)
         guard let t = out.tangent else { throw .invalidArgument("jacobian: the decoder output does not depend on z") }
-        let d = out.value.sampleSize
-        // t is [m·E, D] (row s·E + k = dr/dz_k at point s); transpose each point to [D, E].
-        var jac = [Float](repeating: 0, count: m * d * e)
-        jac.withUnsafeMutableBufferPointer { o in
+        if start == 0 {
+            d = out.value.sampleSize
+            _ = try Tensor.elementCount(of: [n, d, e])
+            result = [Float](repeating: 0, count: n * d * e)
+        }
+        // t is [m·E, D] (row s·E + k = dr/dz_k at point s); write each point transposed, [D, E].
+        result.withUnsafeMutableBufferPointer { o in
             t.scalars.withUnsafeBufferPointer { tp in
-                for s in 0..<m { for k in 0..<e {
-                    let src = (s * e + k) * d
-                    for r in 0..<d { o[(s * d + r) * e + k] = tp[src + r] }
-                } }
+                Parallel.forEachChunk(m) { points in
+                    for s in points {
+                        let dst = o.baseAddress! + (start + s) * d * e
+                        let src = tp.baseAddress! + s * e * d
+                        for r in 0..<d {
+                            for k in 0..<e { dst[r * e + k] = src[k * d + r] }
+                        }
+                    }
+                }
             }
         }
-        parts.append(Tensor(unchecked: [m, d, e], scalars: jac))
         start = end
     }
-    return try Tensor.concatenate(parts, axis: 0)
+    return Tensor(unchecked: [n, d, e], scalars: result)
 }
 
 /// The exact decoder Jacobian of a model at each point, [N, D, E], in evaluation mode.

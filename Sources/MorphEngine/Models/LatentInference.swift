@@ -7,7 +7,7 @@ public struct GradientFlow: Sendable, Equatable {
     public var stepSize: Float
 
     /// A flow with the given steps and step size.
-    public init(steps: Int = 50, stepSize: Float = 0.02) {
+    public init(steps: Int = 100, stepSize: Float = 0.002) {
         self.steps = steps
         self.stepSize = stepSize
     }

@@ -7,16 +7,15 @@ extension Tensor {
     }
 
     /// Elementwise combination with broadcasting of the smaller operand over leading axes.
+    @inline(__always)
     static func combine(_ a: Tensor, _ b: Tensor, _ name: String,
                         _ f: (Float, Float) -> Float) throws(EngineError) -> Tensor {
         if a.shape == b.shape {
-            var out = a.scalars
-            out.withUnsafeMutableBufferPointer { o in
+            return a.scalars.withUnsafeBufferPointer { x in
                 b.scalars.withUnsafeBufferPointer { y in
-                    for i in 0..<o.count { o[i] = f(o[i], y[i]) }
+                    Tensor(shape: a.shape, count: x.count) { o in for i in 0..<x.count { o[i] = f(x[i], y[i]) } }
                 }
             }
-            return Tensor(unchecked: a.shape, scalars: out)
         }
         let aLarger = a.count >= b.count
         let large = aLarger ? a : b, small = aLarger ? b : a
@@ -40,12 +39,11 @@ extension Tensor {
     }
 
     /// The elements transformed one by one.
+    @inline(__always)
     public func map(_ f: (Float) -> Float) -> Tensor {
-        var out = scalars
-        out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<o.count { o[i] = f(o[i]) }
+        scalars.withUnsafeBufferPointer { p in
+            Tensor(shape: shape, count: p.count) { o in for i in 0..<p.count { o[i] = f(p[i]) } }
         }
-        return Tensor(unchecked: shape, scalars: out)
     }
 
     /// Elementwise sum; the smaller operand broadcasts over leading (batch) axes.

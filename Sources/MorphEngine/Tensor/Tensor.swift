@@ -18,7 +18,8 @@ public struct Tensor: Sendable, Equatable {
             guard d >= 0 else { throw .invalidArgument("shape \(shape) has a negative dimension") }
             let (product, overflow) = count.multipliedReportingOverflow(by: d)
             guard !overflow, product <= maximumBytes / 4 else {
-                throw .tooLarge(shape: shape, bytes: overflow ? Int.max : product * 4)
+                let (bytes, big) = product.multipliedReportingOverflow(by: 4)
+                throw .tooLarge(shape: shape, bytes: overflow || big ? Int.max : bytes)
             }
             count = product
         }

@@ -41,7 +41,7 @@ public enum Heatmap {
     public static func grid(
         _ maps: [[Float]], width: Int, height: Int, colormap: Colormap = .viridis,
         range: ClosedRange<Double>? = nil, columns: Int? = nil, padding: Int = 2, scale: Int = 1,
-        rowLabels: [String] = [], columnLabels: [String] = [], colorBar: Bool = true
+        rowLabels: [String] = [], columnLabels: [String] = [], caption: String? = nil, colorBar: Bool = true
     ) throws(RenderError) -> RasterImage {
         guard !maps.isEmpty else { throw RenderError("a heat map grid needs at least one map") }
         let shared = range ?? Heatmap.range(of: maps)
@@ -50,7 +50,7 @@ public enum Heatmap {
             images.append(try image(map, width: width, height: height, colormap: colormap, range: shared, scale: scale))
         }
         let grid = try ImageGrid.compose(images, columns: columns, padding: padding,
-                                         rowLabels: rowLabels, columnLabels: columnLabels)
+                                         rowLabels: rowLabels, columnLabels: columnLabels, caption: caption)
         guard colorBar else { return grid }
         let font = height * scale >= 40 ? 2 : 1
         let bar = bar(colormap: colormap, range: shared, height: max(grid.height - 2 * padding, 24 * font), scale: font)

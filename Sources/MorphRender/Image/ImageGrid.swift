@@ -6,10 +6,10 @@ public enum ImageGrid {
     /// Images may differ in size (each is centred in a cell of the largest size) and in channels
     /// (all become RGB if any is colour). `rowLabels` are drawn left of each row and `columnLabels`
     /// above each column, in a small bitmap font (`labelScale` pixels per font pixel, by default
-    /// chosen from the cell height).
+    /// chosen from the cell height); `caption` is a line under the grid (shortened to fit).
     public static func compose(
         _ images: [RasterImage], columns: Int? = nil, padding: Int = 2, background: UInt8 = 255,
-        rowLabels: [String] = [], columnLabels: [String] = [], labelScale: Int? = nil
+        rowLabels: [String] = [], columnLabels: [String] = [], caption: String? = nil, labelScale: Int? = nil
     ) throws(RenderError) -> RasterImage {
         guard !images.isEmpty else { throw RenderError("an image grid needs at least one image") }
         guard padding >= 0, padding <= 256 else { throw RenderError("padding must be between 0 and 256 pixels, not \(padding)") }
@@ -43,7 +43,17 @@ public enum ImageGrid {
         let headerHeight = columnLabels.isEmpty ? 0 : headerTextHeight + gap
         let gridWidth = cols * cellWidth + (cols + 1) * padding
         let gridHeight = rows * cellHeight + (rows + 1) * padding
-        let width = labelWidth + gridWidth, height = headerHeight + gridHeight
+        // The caption takes the largest font scale at which it fits the grid's width; a caption
+        // wider than the grid even at scale 1 widens the image (up to 1200 pixels, then it is shortened).
+        let captionText = caption ?? ""
+        var captionFont = font
+        while captionFont > 1, BitmapFont.width(of: captionText, scale: captionFont) + 2 * gap > labelWidth + gridWidth {
+            captionFont -= 1
+        }
+        let captionHeight = captionText.isEmpty ? 0 : BitmapFont.glyphHeight * captionFont + 2 * gap
+        let captionWidth = min(BitmapFont.width(of: captionText, scale: captionFont) + 2 * gap, 1200)
+        let width = max(labelWidth + gridWidth, captionHeight > 0 ? captionWidth : 0)
+        let height = headerHeight + gridHeight + captionHeight
         guard width * height <= 1 << 26 else {
             throw RenderError("the grid would be \(width)×\(height) pixels; use fewer images or a smaller scale")
         }
@@ -66,6 +76,11 @@ public enum ImageGrid {
             let x = labelWidth + padding + c * (cellWidth + padding) + (cellWidth - textWidth) / 2
             canvas.text(fitted, x: x, y: max(0, padding), scale: headerFont, color: ink)
         }
+        if !captionText.isEmpty {
+            let fitted = fit(captionText, width: width - 2 * gap, scale: captionFont)
+            let textWidth = BitmapFont.width(of: fitted, scale: captionFont)
+            canvas.text(fitted, x: (width - textWidth) / 2, y: headerHeight + gridHeight + gap, scale: captionFont, color: ink)
+        }
         return canvas.image
     }
 
@@ -73,36 +88,38 @@ public enum ImageGrid {
     /// pixel enlarged `scale` times; padding is in output pixels.
     public static func gray(
         _ images: [[Float]], width: Int, height: Int, columns: Int? = nil, padding: Int = 2, scale: Int = 1,
-        background: UInt8 = 255, rowLabels: [String] = [], columnLabels: [String] = []
+        background: UInt8 = 255, rowLabels: [String] = [], columnLabels: [String] = [], caption: String? = nil
     ) throws(RenderError) -> RasterImage {
         try compose(
             rasters(images, width: width, height: height, channels: 1, scale: scale),
-            columns: columns, padding: padding, background: background, rowLabels: rowLabels, columnLabels: columnLabels)
+            columns: columns, padding: padding, background: background, rowLabels: rowLabels, columnLabels: columnLabels,
+            caption: caption)
     }
 
     /// A grid of RGB images given as values in [0, 1], each pixel's red, green and blue adjacent.
     public static func rgb(
         _ images: [[Float]], width: Int, height: Int, columns: Int? = nil, padding: Int = 2, scale: Int = 1,
-        background: UInt8 = 255, rowLabels: [String] = [], columnLabels: [String] = []
+        background: UInt8 = 255, rowLabels: [String] = [], columnLabels: [String] = [], caption: String? = nil
     ) throws(RenderError) -> RasterImage {
         try compose(
             rasters(images, width: width, height: height, channels: 3, scale: scale),
-            columns: columns, padding: padding, background: background, rowLabels: rowLabels, columnLabels: columnLabels)
+            columns: columns, padding: padding, background: background, rowLabels: rowLabels, columnLabels: columnLabels,
+            caption: caption)
     }
 
     /// One row of gray images (an interpolation strip), optionally labelled on the left.
     public static func strip(
         _ images: [[Float]], width: Int, height: Int, padding: Int = 2, scale: Int = 1,
-        background: UInt8 = 255, label: String? = nil, columnLabels: [String] = []
+        background: UInt8 = 255, label: String? = nil, columnLabels: [String] = [], caption: String? = nil
     ) throws(RenderError) -> RasterImage {
         try gray(images, width: width, height: height, columns: max(1, images.count), padding: padding, scale: scale,
-                 background: background, rowLabels: label.map { [$0] } ?? [], columnLabels: columnLabels)
+                 background: background, rowLabels: label.map { [$0] } ?? [], columnLabels: columnLabels, caption: caption)
     }
 
     /// Several strips stacked, one per row with its label (e.g. one interpolation per model).
     public static func strips(
         _ rows: [[[Float]]], width: Int, height: Int, padding: Int = 2, scale: Int = 1,
-        background: UInt8 = 255, labels: [String] = [], columnLabels: [String] = []
+        background: UInt8 = 255, labels: [String] = [], columnLabels: [String] = [], caption: String? = nil
     ) throws(RenderError) -> RasterImage {
         let columns = rows.map(\.count).max() ?? 0
         guard columns > 0 else { throw RenderError("strips need at least one image") }
@@ -113,7 +130,7 @@ public enum ImageGrid {
             cells += images + Array(repeating: blank, count: columns - images.count)
         }
         return try compose(cells, columns: columns, padding: padding, background: background,
-                           rowLabels: labels, columnLabels: columnLabels)
+                           rowLabels: labels, columnLabels: columnLabels, caption: caption)
     }
 
     /// A near-square column count: ⌈√n⌉.

@@ -26,8 +26,9 @@ public enum NumberText {
         return text
     }
 
-    /// `x` with at most `digits` significant digits and no trailing zeros; scientific notation
-    /// (`1.5e-7`) for magnitudes below 1e-4 or at least 1e`max(digits, 6)`.
+    /// `x` rounded to `digits` significant digits, without trailing zeros; the integer part is
+    /// never rounded away (1834.2 → "1834" at 3 digits); scientific notation (`1.5e-7`) for
+    /// magnitudes below 1e-4 or at least 1e`max(digits, 6)`.
     public static func significant(_ x: Double, digits: Int = 4) -> String {
         guard x.isFinite else { return nonFinite(x) }
         if x == 0 { return "0" }

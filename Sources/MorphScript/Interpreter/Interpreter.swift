@@ -58,8 +58,8 @@ final class Interpreter {
     // MARK: Variables
 
     private func lookup(_ name: String) -> Binding? {
-        for scope in scopes.reversed() {
-            if let binding = scope[name] { return binding }
+        for i in scopes.indices.reversed() where !scopes[i].isEmpty {
+            if let binding = scopes[i][name] { return binding }
         }
         return session.globals[name]
     }
@@ -77,17 +77,6 @@ final class Interpreter {
         session.globals[name] = binding
     }
 
-    /// Replaces the value of an existing binding, innermost scope first.
-    private func store(_ name: String, _ value: Value) {
-        for i in scopes.indices.reversed() where scopes[i][name] != nil {
-            scopes[i][name]?.value = value
-            return
-        }
-        if var binding = session.globals[name] {
-            binding.value = value
-            setGlobal(name, binding)
-        }
-    }
 
     private func nameError(_ name: String, at position: SourcePosition, called: Bool = false) -> ScriptError {
         var candidates = Set(session.globals.keys)
@@ -122,12 +111,14 @@ final class Interpreter {
             declare(name, Binding(value: value, isVariable: isVariable))
             return .normal
         case .assignment(let target, let compound, let valueExpr):
-            var value = try eval(valueExpr)
+            let value = try eval(valueExpr)
             if let compound {
-                let current = try eval(target)
-                value = try Operators.apply(compound, current, value, at: valueExpr.start)
+                try update(target) { (slot: inout Value) throws(ScriptError) in
+                    slot = try Operators.apply(compound, slot, value, at: valueExpr.start)
+                }
+            } else {
+                try update(target) { (slot: inout Value) throws(ScriptError) in slot = value }
             }
-            try update(target) { (slot: inout Value) throws(ScriptError) in slot = value }
             return .normal
         case .expression(let expr):
             _ = try eval(expr)
@@ -141,10 +132,13 @@ final class Interpreter {
             return .normal
         case .forIn(let name, _, let sequenceExpr, let body):
             let sequence = try eval(sequenceExpr)
+            // One scope holds the loop variable; the body gets a fresh scope each iteration.
+            scopes.append([name: Binding(value: .none, isVariable: false)])
+            defer { scopes.removeLast() }
+            let loopScope = scopes.count - 1
             let iterate: (Value) throws(ScriptError) -> Bool = { (element: Value) throws(ScriptError) -> Bool in
                 try self.checkCancellation(at: statement.start)
-                self.scopes.append([name: Binding(value: element, isVariable: false)])
-                defer { self.scopes.removeLast() }
+                self.scopes[loopScope][name]?.value = element
                 return try self.exec(body) != .breakLoop
             }
             switch sequence {
@@ -191,19 +185,25 @@ final class Interpreter {
     private func update(_ target: Expr, _ change: (inout Value) throws(ScriptError) -> Void) throws(ScriptError) {
         switch target.kind {
         case .identifier(let name):
-            guard let binding = lookup(name) else { throw nameError(name, at: target.start) }
-            guard binding.isVariable else {
-                throw ScriptError("TypeError", "cannot change '\(name)': it was declared with 'let'; declare it with 'var' to change it", at: target.start)
-            }
-            var value = binding.value
-            store(name, .none)  // keep the value uniquely referenced while it changes
-            do {
+            // The value is moved out while it changes, so arrays stay uniquely referenced
+            // (appending in a loop is not quadratic), then stored back by name.
+            for i in scopes.indices.reversed() where !scopes[i].isEmpty {
+                guard let index = scopes[i].index(forKey: name) else { continue }
+                guard scopes[i].values[index].isVariable else { throw letError(name, at: target.start) }
+                var value = scopes[i].values[index].value
+                scopes[i].values[index].value = .none
+                defer { scopes[i][name]?.value = value }
                 try change(&value)
-            } catch {
-                store(name, value)
-                throw error
+                return
             }
-            store(name, value)
+            guard let index = session.globals.index(forKey: name) else { throw nameError(name, at: target.start) }
+            let binding = session.globals.values[index]
+            guard binding.isVariable else { throw letError(name, at: target.start) }
+            if journal.index(forKey: name) == nil { journal[name] = .some(binding) }
+            var value = binding.value
+            session.globals.values[index].value = .none
+            defer { session.globals[name]?.value = value }
+            try change(&value)
         case .subscript(let base, let indexExpr):
             let index = try eval(indexExpr)
             try update(base) { (container: inout Value) throws(ScriptError) in
@@ -215,6 +215,10 @@ final class Interpreter {
         default:
             throw ScriptError("SyntaxError", "cannot assign to this expression", at: target.start)
         }
+    }
+
+    private func letError(_ name: String, at position: SourcePosition) -> ScriptError {
+        ScriptError("TypeError", "cannot change '\(name)': it was declared with 'let'; declare it with 'var' to change it", at: position)
     }
 
     private func isAssignable(_ expr: Expr) -> Bool {

@@ -1,0 +1,128 @@
+import MorphJSON
+
+/// A model saved with everything needed to use it and resume training: its specification,
+/// weights and buffers (PyTorch state_dict names), Adam's state, the pixel permutation of its
+/// training data and free-form training metadata. Stored as a versioned, checksummed
+/// `Checkpoint`, written atomically.
+public struct ModelArchive {
+    /// The format tag in the checkpoint metadata.
+    public static let kind = "morph-model"
+
+    /// How to rebuild the model.
+    public var specification: ModelSpecification
+    /// The model, with its weights.
+    public var model: any AutoEncoderModel
+    /// The optimiser state, if the model was trained with Adam.
+    public var optimizer: Adam?
+    /// Stored pixel i of the training data was original pixel `pixelPermutation[i]`.
+    public var pixelPermutation: [Int]?
+    /// Anything else worth keeping (epochs trained, training time, data, history).
+    public var training: JSON
+
+    /// An archive from its parts.
+    public init(specification: ModelSpecification, model: any AutoEncoderModel, optimizer: Adam?,
+                pixelPermutation: [Int]?, training: JSON = .object([:])) {
+        self.specification = specification
+        self.model = model
+        self.optimizer = optimizer
+        self.pixelPermutation = pixelPermutation
+        self.training = training
+    }
+
+    /// The checkpoint holding this archive.
+    public func checkpoint() -> Checkpoint {
+        var arrays: [NamedArray] = model.stateDict().map {
+            NamedArray(name: "model." + $0.name, array: NumericArray(shape: $0.tensor.shape, scalars: $0.tensor.scalars))
+        }
+        if let optimizer {
+            for (name, tensor) in optimizer.state.sorted(by: { $0.key < $1.key }) {
+                arrays.append(NamedArray(name: "adam." + name, array: NumericArray(shape: tensor.shape, scalars: tensor.scalars)))
+            }
+        }
+        if let p = pixelPermutation {
+            arrays.append(NamedArray(name: "pixelPermutation", array: NumericArray(shape: [p.count], scalars: p.map(Float.init))))
+        }
+        var metadata: [String: JSON] = [
+            "kind": .string(Self.kind), "model": specification.json, "training": training,
+        ]
+        if let optimizer { metadata["adam"] = .object(["learningRate": .number(Double(optimizer.learningRate))]) }
+        return Checkpoint(metadata: .object(metadata), arrays: arrays)
+    }
+
+    /// Writes the archive to `path` atomically.
+    public func write(to path: String) throws {
+        try checkpoint().write(to: path)
+    }
+
+    /// Reads an archive, rebuilding the model and loading its weights; a checkpoint of another
+    /// kind or with missing or misshapen arrays is rejected with the reason.
+    public init(contentsOf path: String) throws {
+        let checkpoint = try Checkpoint(contentsOf: path)
+        guard checkpoint.metadata["kind"]?.stringValue == Self.kind, let spec = checkpoint.metadata["model"] else {
+            throw ExperimentError.invalidArgument("\(path) is a Morph checkpoint but not a saved model (save one with save(model, to:))")
+        }
+        let specification = try ModelSpecification(json: spec)
+        let model = try specification.makeModel()
+        var state: [String: Tensor] = [:]
+        var adam: [String: Tensor] = [:]
+        var permutation: [Int]?
+        for item in checkpoint.arrays {
+            let tensor = try Tensor(shape: item.array.shape, scalars: item.array.scalars)
+            if item.name.hasPrefix("model.") {
+                state[String(item.name.dropFirst(6))] = tensor
+            } else if item.name.hasPrefix("adam.") {
+                adam[String(item.name.dropFirst(5))] = tensor
+            } else if item.name == "pixelPermutation" {
+                permutation = item.array.scalars.map { Int($0) }
+            }
+        }
+        try model.load(stateDict: state)
+        var optimizer: Adam?
+        if !adam.isEmpty {
+            let rate = checkpoint.metadata["adam"]?["learningRate"]?.doubleValue ?? 1e-3
+            let restored = Adam(learningRate: Float(rate))
+            try restored.restore(adam)
+            optimizer = restored
+        }
+        self.init(specification: specification, model: model, optimizer: optimizer,
+                  pixelPermutation: permutation, training: checkpoint.metadata["training"] ?? .object([:]))
+    }
+
+    /// Writes the model's weights as a PyTorch state_dict in NumPy .npz form (PyTorch names and layouts).
+    public static func exportWeights(of model: any AutoEncoderModel, to path: String) throws {
+        let arrays = model.stateDict().map {
+            NamedArray(name: $0.name, array: NumericArray(shape: $0.tensor.shape, scalars: $0.tensor.scalars))
+        }
+        try NumPy.writeArchive(arrays, to: path)
+    }
+
+    /// Loads a PyTorch state_dict saved with `numpy.savez` into `model`, matching its parameters in
+    /// order with every shape checked; returns how many arrays were loaded.
+    ///
+    /// Arrays are matched by name when every name is present, otherwise in order (the file's
+    /// n-th array to the model's n-th entry); a mismatch names the parameter and both shapes.
+    @discardableResult
+    public static func importWeights(into model: any AutoEncoderModel, from path: String) throws -> Int {
+        let arrays = try NumPy.readArchive(from: path).filter { !$0.name.hasSuffix("num_batches_tracked") }
+        let entries = model.stateEntries.filter { !$0.name.hasSuffix("num_batches_tracked") }
+        let byName = Dictionary(arrays.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
+        let matchedByName = entries.allSatisfy { byName[$0.name] != nil }
+        guard matchedByName || arrays.count == entries.count else {
+            throw ExperimentError.invalidArgument("\(path) holds \(arrays.count) arrays but \(model.name) has \(entries.count) parameters and buffers (\(entries.map(\.name).joined(separator: ", ")))")
+        }
+        var loaded: [(Parameter, Tensor)] = []
+        for (k, entry) in entries.enumerated() {
+            let source = matchedByName ? byName[entry.name] : arrays[k].array
+            guard let array = source else { continue }
+            let expected = entry.tensor.value.shape
+            guard array.shape == expected else {
+                let fileName = matchedByName ? entry.name : arrays[k].name
+                throw ExperimentError.invalidArgument("parameter \(entry.name) of \(model.name) has shape \(expected), but \(path) gives \(fileName) the shape \(array.shape)")
+            }
+            loaded.append((entry.tensor, try Tensor(shape: array.shape, scalars: array.scalars)))
+        }
+        // Only change the model once every array has been checked.
+        for (parameter, tensor) in loaded { parameter.value = tensor }
+        return loaded.count
+    }
+}
