@@ -112,6 +112,8 @@ struct ErrorTests {
         #expect(error("5...3")?.kind == "ValueError")
         #expect(error("Int(\"abc\")")?.kind == "ValueError")
         #expect(error("for i in 3... { }")?.kind == "ValueError")
+        let doubling = error("var a = \"ab\"\nfor i in 0..<40 { a = a + a }")
+        #expect(doubling?.message == "the joined string would exceed 10000000 bytes")
     }
 
     @Test func interruptedHasItsKind() throws {
