@@ -116,6 +116,7 @@ struct ExperimentsScriptTests {
             "latents(conv, on: data.test)",
             "jacobianNorms([shallow, conv], on: data.test, pairs: 2, steps: 8, seed: 0)",
             "translation(conv, data.test[0], shifts: 0...3)",
+            "translation(shallow, data.test[1])",
             "compare([hShallow, hConv])",
         ] {
             let bundle = try Self.result(h, code)
