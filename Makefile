@@ -26,6 +26,7 @@ test: deps venv build-release
 	@rc=0; \
 	$(MAKE) --no-print-directory swift-test || { rc=1; echo "make test: swift test FAILED"; }; \
 	$(MAKE) --no-print-directory integration || { rc=1; echo "make test: integration tests FAILED"; }; \
+	$(MAKE) -k --no-print-directory fuzz sanitize SECONDS=10 || { rc=1; echo "make test: fuzz smoke or sanitizers FAILED"; }; \
 	if [ $$rc -eq 0 ]; then echo "make test: all steps passed"; fi; \
 	exit $$rc
 
@@ -54,7 +55,7 @@ kernelspec: build-release venv
 integration: kernelspec
 	cd $(ROOT) && JUPYTER_PATH=$(VENV_ABS)/share/jupyter MORPH_BIN=$(MORPH) \
 	  PATH=$(VENV_ABS)/bin:$$PATH \
-	  $(VENV_ABS)/bin/python -m pytest Tests/integration -ra --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
+	  $(VENV_ABS)/bin/python -m pytest Tests/integration -ra --durations=10 --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
 
 # Kernel benchmark (Morph vs ipykernel, release build); results go to bench/RESULTS.md.
 bench: build-release venv kernelspec
@@ -64,3 +65,16 @@ bench: build-release venv kernelspec
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Hardening (issue 7). `make fuzz SECONDS=60 [TARGETS="Wire JSON"]` runs each libFuzzer target
+# for SECONDS from its seed corpus (crashes land in fuzz/<Target>/crashes/ and fail the run);
+# `make sanitize` runs the kernel, language and engine tests under ASan and TSan.
+.PHONY: fuzz sanitize
+SECONDS ?= 60
+TARGETS ?=
+
+fuzz:
+	bash scripts/fuzz.sh $(SECONDS) $(TARGETS)
+
+sanitize:
+	bash scripts/sanitizers.sh

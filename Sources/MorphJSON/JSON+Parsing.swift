@@ -211,6 +211,8 @@ struct _JSONParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let d = Double(text) else { throw error("invalid number") }
+        // JSON has no infinity: a literal beyond Double's range (1e309) would not survive a round trip.
+        guard d.isFinite else { throw error("number out of range") }
         return d
     }
 }

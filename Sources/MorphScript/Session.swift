@@ -10,6 +10,8 @@ public final class Session {
     public let registry: Registry
     /// The variables, by name.
     var globals: [String: Binding] = [:]
+    /// Display ids handed out so far (see `CallContext.newDisplayID`).
+    var displayCounter = 0
 
     /// A fresh session with the standard builtins and the article's experiments.
     public convenience init() {

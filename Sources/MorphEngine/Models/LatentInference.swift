@@ -39,7 +39,7 @@ public class DecoderModel: AutoEncoderModel {
     public let amortisedEncoder: Linear?
     /// The latent inference used by `encode`.
     public var inference: GradientFlow
-    public var isTraining = true
+    public var isTraining = false
     public var defaultObjective: Objective { .sse }
 
     init(name: String, latentSize: Int, dataSize: Int, amortised: Bool, inference: GradientFlow,

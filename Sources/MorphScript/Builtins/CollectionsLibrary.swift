@@ -122,7 +122,7 @@ extension Substring {
         var start = startIndex
         while start < endIndex {
             if self[start...].hasPrefix(needle) {
-                let end = index(start, offsetBy: needle.count)
+                let end = index(start, offsetBy: needle.count, limitedBy: endIndex) ?? endIndex
                 return start..<end
             }
             start = index(after: start)
