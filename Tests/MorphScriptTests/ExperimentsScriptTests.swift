@@ -116,6 +116,7 @@ struct ExperimentsScriptTests {
             "latents(conv, on: data.test)",
             "jacobianNorms([shallow, conv], on: data.test, pairs: 2, steps: 8, seed: 0)",
             "translation(conv, data.test[0], shifts: 0...3)",
+            "translation(shallow, data.test[1])",
             "compare([hShallow, hConv])",
         ] {
             let bundle = try Self.result(h, code)
@@ -219,6 +220,8 @@ struct ExperimentsScriptTests {
         try h.run(Self.setup)
         try h.run("let sogae = SOGAE(latent: 3)\ntrain(sogae, on: data, epochs: 1, batchSize: 64)")
         #expect(try h.run("infer(sogae, data.test[0], steps: 10, rate: 0.01).count") == "3")
+        // Far too large a rate for Euler steps: the step halving keeps the flow finite.
+        #expect(try h.run("infer(sogae, data.test[0], steps: 50, rate: 100.0).count") == "3")
         #expect(try h.run("path(sogae, from: data.test[0], to: data.test[1], steps: 8).holds") == "true")
         try h.run("let mixture = MixtureDecoder(latent: 2, components: 4, sigma: 1.0)")
         #expect(try h.run("path(mixture, from: data.test[0], to: data.test[1], steps: 8).holds") == "true")

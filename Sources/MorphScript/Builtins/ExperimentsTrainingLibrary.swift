@@ -40,8 +40,9 @@ extension Library {
         summary: "The latent z explaining an image, by the gradient flow dz/dt = β (x − r(z))ᵀ dr/dz.",
         doc: """
             Euler steps from the model's encoding (its amortised encoder, or z = 0 when it has none). \
-            The flow descends ½‖x − r(z)‖²; it is stable while rate < 2/σ_max(J)². Losses, paths and \
-            strips of SOGAE and MixtureDecoder use the model's own flow (50 steps of 0.02).
+            The flow descends ½‖x − r(z)‖²; a step that would increase it is retried at half the rate \
+            (Euler steps are stable only while rate < 2/σ_max(J)²), so the flow never diverges. Losses, \
+            paths and strips of SOGAE and MixtureDecoder use the model's own flow (50 steps of 0.02).
             Example:
                 let z = infer(sogae, data.test[0], steps: 50, rate: 0.1)
             """) { call in
@@ -61,8 +62,9 @@ extension Library {
                     } else {
                         start = try engine.encode(Variable(x)).value
                     }
-                    let flow = GradientFlow(steps: steps, stepSize: Float(rate))
-                    return try flow.infer(x, from: start) { v throws(EngineError) in try engine.decode(v) }.scalars
+                    return try Training.descend(x, from: start, steps: steps, rate: Float(rate)) { v throws(EngineError) in
+                        try engine.decode(v)
+                    }
                 }
             }
             guard z.allSatisfy(\.isFinite) else {
@@ -254,6 +256,38 @@ enum Training {
             throw ScriptError(kind: "TrainingError", message: "training finished but evaluating the test loss failed: \(evaluationError)")
         }
         return .host(history)
+    }
+
+    /// Euler steps of the gradient flow on ½‖x − r(z)‖² from `start`, halving the rate whenever a
+    /// step would increase the error (and keeping it halved), stopping early when no step helps.
+    static func descend(_ x: Tensor, from start: Tensor, steps: Int, rate: Float,
+                        decoder: (Variable) throws(EngineError) -> Variable) throws(EngineError) -> [Float] {
+        let target = try x.reshaped([x.batchSize, -1])
+        func error(_ z: Tensor) throws(EngineError) -> Float {
+            let r = try decoder(Variable(z)).value
+            var sum: Float = 0
+            for (a, b) in zip(target.scalars, r.scalars) { sum += (a - b) * (a - b) }
+            return sum / 2
+        }
+        var z = start
+        var current = try error(z)
+        var stepSize = rate
+        for _ in 0..<steps {
+            var moved = false
+            while stepSize > 1e-9 {
+                let candidate = try GradientFlow(steps: 1, stepSize: stepSize).infer(x, from: z, decoder: decoder)
+                let value = try error(candidate)
+                if value.isFinite, value <= current {
+                    z = candidate
+                    current = value
+                    moved = true
+                    break
+                }
+                stepSize /= 2
+            }
+            if !moved { break }
+        }
+        return z.scalars
     }
 
     /// Means of complete epochs of batch losses.
