@@ -55,7 +55,7 @@ kernelspec: build-release venv
 integration: kernelspec
 	cd $(ROOT) && JUPYTER_PATH=$(VENV_ABS)/share/jupyter MORPH_BIN=$(MORPH) \
 	  PATH=$(VENV_ABS)/bin:$$PATH \
-	  $(VENV_ABS)/bin/python -m pytest Tests/integration -ra --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
+	  $(VENV_ABS)/bin/python -m pytest Tests/integration -ra --durations=10 --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
 
 # Kernel benchmark (Morph vs ipykernel, release build); results go to bench/RESULTS.md.
 bench: build-release venv kernelspec

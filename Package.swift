@@ -38,6 +38,8 @@ let package = Package(
 
         .executableTarget(name: "morph-engine-bench", dependencies: ["MorphEngine"], path: "bench/engine",
                           exclude: ["reference.py", "compare.py", "setup.sh"]),
+        // MorphScript micro-benchmarks (bench/RESULTS.md): swift run -c release morph-script-bench
+        .executableTarget(name: "morph-script-bench", dependencies: ["MorphScript", "MorphEngine", "MorphRender"], path: "bench/script"),
 
         .testTarget(name: "MorphJSONTests", dependencies: ["MorphJSON"]),
         .testTarget(name: "MorphEngineTests", dependencies: ["MorphEngine"]),

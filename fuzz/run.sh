@@ -18,7 +18,7 @@ while IFS= read -r pattern; do
     for f in $ROOT/$pattern; do SOURCES="$SOURCES $f"; done
 done < "$DIR/sources"
 # shellcheck disable=SC2086
-swiftc -parse-as-library -sanitize=fuzzer,address -O -g -module-name "Fuzz$TARGET" \
+swiftc -parse-as-library -sanitize=fuzzer,address -O -g -use-ld=lld -module-name "Fuzz$TARGET" \
     $SOURCES "$DIR/main.swift" -o "$OUT/fuzzer"
 SWIFT_BACKTRACE=enable=no "$OUT/fuzzer" -max_total_time="$TIME" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$OUT/" -print_final_stats=1 "$OUT/corpus" "$DIR/corpus"

@@ -10,10 +10,12 @@ public final class Session {
     public let registry: Registry
     /// The variables, by name.
     var globals: [String: Binding] = [:]
+    /// Display ids handed out so far (see `CallContext.newDisplayID`).
+    var displayCounter = 0
 
-    /// A fresh session with the standard builtins.
+    /// A fresh session with the standard builtins and the article's experiments.
     public convenience init() {
-        self.init(libraries: Library.standard)
+        self.init(libraries: Library.standard + Library.experiments)
     }
 
     /// A fresh session with the builtins of `libraries`.
@@ -41,6 +43,9 @@ public final class Session {
             }
         }
         guard let result, !result.isNone else { return nil }
+        if case .host(let object) = result, let leading = object as? any LeadingDisplays {
+            for bundle in leading.leadingBundles { context.output.display(bundle, displayID: nil) }
+        }
         return result.displayBundle
     }
 

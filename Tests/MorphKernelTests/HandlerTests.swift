@@ -320,5 +320,8 @@ import Testing
         #expect(language.executed.isEmpty)
         #expect(!kernel.context.isShuttingDown)
         #expect(types(kernel.received(on: .iopub)).count == 12)  // busy and idle for each
+        kernel.send("is_complete_request", ["code": ["1"]])
+        kernel.run()
+        #expect(kernel.received(on: .shell).first?.content == ["status": "unknown"])
     }
 }

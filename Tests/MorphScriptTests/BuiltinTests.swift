@@ -80,6 +80,9 @@ struct BuiltinTests {
         ("stride(from: 0, to: 10, by: 3)", "[0, 3, 6, 9]"),
         ("stride(from: 0, to: 1, by: 0.25)", "[0.0, 0.25, 0.5, 0.75]"),
         ("stride(from: 3, to: 0, by: -1)", "[3, 2, 1]"),
+        ("stride(from: 0, to: 3, by: -1)", "[]"),
+        ("stride(from: -9223372036854775807, to: 9223372036854775807, by: 9223372036854775807)", "[-9223372036854775807, 0]"),
+        ("\"e\u{301}x\".split(separator: \"é\")", "[\"\", \"x\"]"),
     ])
     func numericToolkit(_ code: String, _ expected: String) throws {
         #expect(try Harness().run(code) == expected)
@@ -103,6 +106,23 @@ struct BuiltinTests {
         for file in ["out/values.csv", "grid.csv", "note.txt", "v.json"] { unlink("\(directory)/\(file)") }
         rmdir("\(directory)/out")
         rmdir(directory)
+    }
+
+    @Test func displayIDsAreUniqueAndUpdateInPlace() throws {
+        let library = Library(name: "progress", builtins: [
+            .function("progress", summary: "Shows and updates a counter.") { call in
+                let id = call.context.newDisplayID("progress")
+                call.context.display(MimeBundle(plainText: "0"), id: id)
+                call.context.updateDisplay(MimeBundle(plainText: "1"), id: id)
+                return .string(id)
+            },
+        ])
+        let h = Harness(session: Session(libraries: Library.standard + [library]))
+        let first = try h.run("progress()")
+        let second = try h.run("progress()")
+        #expect(first != second)
+        let id = String((first ?? "").dropFirst().dropLast())
+        #expect(h.sink.events.prefix(2) == [.display(MimeBundle(plainText: "0"), id), .update(MimeBundle(plainText: "1"), id)])
     }
 
     @Test func base64Decoding() {

@@ -69,4 +69,10 @@ struct InspectionTests {
         #expect(inspect("", in: s).plain == nil)
         #expect(s.inspection(of: "total", cursor: 500, detailLevel: 0)?.plainText?.hasPrefix("total") == true)
     }
+
+    @Test func keywords() throws {
+        let s = try session()
+        #expect(inspect("fo|r i in 0..<3 { }", in: s).plain?.hasPrefix("for name in sequence { … }") == true)
+        #expect(inspect("var| y = 1", in: s).markdown?.hasPrefix("```swift\nvar name = value") == true)
+    }
 }

@@ -3,6 +3,8 @@
 /// VJP: x̄ = col2im(Wᵀ·Ȳ), W̄ = Ȳ·colᵀ, b̄ = Σ Ȳ. JVP: ẏ = W ⋆ ẋ (no bias).
 struct Conv2dOp: Primitive {
     let stride: Int, padding: Int
+    /// Where the forward pass leaves its columns for the backward pass (when recorded).
+    var cache: ColumnCache? = nil
     var name: String { "conv2d" }
 
     func geometry(_ x: Tensor, _ w: Tensor) throws(EngineError) -> ConvGeometry {
@@ -17,15 +19,17 @@ struct Conv2dOp: Primitive {
         return g
     }
 
-    func convolve(_ x: Tensor, _ w: Tensor, _ b: Tensor?) throws(EngineError) -> Tensor {
+    func convolve(_ x: Tensor, _ w: Tensor, _ b: Tensor?, keepColumns: Bool = false) throws(EngineError) -> Tensor {
         let g = try geometry(x, w)
         let n = x.shape[0], o = w.shape[0]
         if let b, b.shape != [o] {
             throw .shapeMismatch(operation: "conv2d (weight [O, …], bias [O])", lhs: w.shape, rhs: b.shape)
         }
-        var y = try Tensor.zeros([n, o, g.outHeight, g.outWidth])
+        _ = try Tensor.elementCount(of: [n, o, g.outHeight, g.outWidth])
+        var y = Tensor(shape: [n, o, g.outHeight, g.outWidth], count: n * o * g.positions) { _ in }
         let chunk = g.chunk(for: n)
         var col = Scratch(g.rows * chunk * g.positions)
+        defer { if keepColumns, let cache, chunk == n { cache.columns = col.buffer } }
         var prod = Scratch(o * chunk * g.positions)
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
@@ -59,7 +63,7 @@ struct Conv2dOp: Primitive {
     }
 
     func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
-        try convolve(x[0], x[1], x.count > 2 ? x[2] : nil)
+        try convolve(x[0], x[1], x.count > 2 ? x[2] : nil, keepColumns: true)
     }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ gy: Tensor, _ needed: [Bool]) throws(EngineError) -> [Tensor?] {
@@ -69,7 +73,16 @@ struct Conv2dOp: Primitive {
         var dx = needed[0] ? try Tensor.zeros(input.shape) : nil
         var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
         let chunk = g.chunk(for: n)
-        var col = Scratch(g.rows * chunk * p)
+        var col = Scratch(0)
+        let cached: Bool
+        if let columns = cache?.columns, chunk == n, columns.count == g.rows * n * p {
+            col = Scratch(columns)
+            cache?.columns = nil
+            cached = true
+        } else {
+            col = Scratch(g.rows * chunk * p)
+            cached = false
+        }
         var gcm = Scratch(o * chunk * p)
         input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
@@ -81,7 +94,7 @@ struct Conv2dOp: Primitive {
                             ConvKernels.toChannelMajor(gp.baseAddress! + start * o * p, channels: o, batch: bsz, positions: p, gc)
                             col.with { c in
                                 if dw != nil {
-                                    ConvKernels.im2col(xp.baseAddress! + start * g.imageSize, g, batch: bsz, c)
+                                    if !cached { ConvKernels.im2col(xp.baseAddress! + start * g.imageSize, g, batch: bsz, c) }
                                     dw!.scalars.withUnsafeMutableBufferPointer { dwp in
                                         sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: bsz * p,
                                               a: gc, lda: bsz * p, b: c, ldb: bsz * p,
@@ -104,7 +117,7 @@ struct Conv2dOp: Primitive {
             }
         }
         var result: [Tensor?] = [dx, dw]
-        if x.count > 2 { result.append(needed[2] ? try gy.sum(axes: [0, 2, 3]) : nil) }
+        if x.count > 2 { result.append(needed[2] ? channelSums(gy) : nil) }
         return result
     }
 
@@ -145,7 +158,13 @@ struct ConvTranspose2dOp: Primitive {
         if let b, b.shape != [cout] {
             throw .shapeMismatch(operation: "conv_transpose2d (weight [Cin, Cout, …], bias [Cout])", lhs: w.shape, rhs: b.shape)
         }
-        var y = try Tensor.zeros([n, cout, g.height, g.width])
+        _ = try Tensor.elementCount(of: [n, cout, g.height, g.width])
+        let plane = g.height * g.width
+        var y = Tensor(shape: [n, cout, g.height, g.width], count: n * cout * plane) { o in
+            for s in 0..<n { for c in 0..<cout {
+                (o + (s * cout + c) * plane).update(repeating: b?.scalars[c] ?? 0, count: plane)
+            } }
+        }
         let chunk = g.chunk(for: n)
         var col = Scratch(g.rows * chunk * p)
         var xcm = Scratch(cin * chunk * p)
@@ -165,18 +184,6 @@ struct ConvTranspose2dOp: Primitive {
                         }
                         start += bsz
                     }
-                    if let b {
-                        let plane = g.height * g.width
-                        Parallel.forEachChunk(n) { samples in
-                            for s in samples {
-                                for c in 0..<cout {
-                                    let add = b.scalars[c]
-                                    let dst = yp.baseAddress! + (s * cout + c) * plane
-                                    for i in 0..<plane { dst[i] += add }
-                                }
-                            }
-                        }
-                    }
                 }
             }
         }
@@ -191,7 +198,7 @@ struct ConvTranspose2dOp: Primitive {
         let input = x[0], w = x[1]
         let g = try geometry(input, w)
         let n = input.shape[0], cin = input.shape[1], p = g.positions
-        var dx = needed[0] ? try Tensor.zeros(input.shape) : nil
+        var dx = needed[0] ? Tensor(shape: input.shape, count: input.count) { _ in } : nil
         var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
         let chunk = g.chunk(for: n)
         var col = Scratch(g.rows * chunk * p)
@@ -229,7 +236,7 @@ struct ConvTranspose2dOp: Primitive {
             }
         }
         var result: [Tensor?] = [dx, dw]
-        if x.count > 2 { result.append(needed[2] ? try gy.sum(axes: [0, 2, 3]) : nil) }
+        if x.count > 2 { result.append(needed[2] ? channelSums(gy) : nil) }
         return result
     }
 

@@ -21,28 +21,50 @@ struct ConvGeometry: Equatable {
 
 /// im2col / col2im and layout transposes, on raw buffers, parallel over disjoint outputs.
 enum ConvKernels {
+    /// The output columns x whose input column x·s − pad + k lies in [0, w): lo..<hi.
+    @inline(__always)
+    static func validRange(size w: Int, outSize ow: Int, stride s: Int, offset: Int) -> (lo: Int, hi: Int) {
+        // need 0 ≤ x·s + offset < w
+        var lo = offset >= 0 ? 0 : (-offset + s - 1) / s
+        var hi = w - 1 - offset < 0 ? 0 : (w - 1 - offset) / s + 1
+        lo = min(lo, ow)
+        hi = max(lo, min(hi, ow))
+        return (lo, hi)
+    }
+
     /// col[r, b·P + p] = image[b, c, oh·s − pad + ki, ow·s − pad + kj] (0 outside), r = (c, ki, kj).
     static func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, batch: Int,
                        _ col: UnsafeMutablePointer<Float>) {
-        let kk = g.kernelHeight * g.kernelWidth, p = g.positions, oh = g.outHeight, ow = g.outWidth
+        let p = g.positions, oh = g.outHeight, ow = g.outWidth
         let h = g.height, w = g.width, s = g.stride, pad = g.padding
-        Parallel.forEachChunk(g.rows, minimumPerChunk: 4) { rows in
-            for r in rows {
-                let c = r / kk, ki = (r / g.kernelWidth) % g.kernelHeight, kj = r % g.kernelWidth
-                for b in 0..<batch {
+        let kh = g.kernelHeight, kw = g.kernelWidth, rowStride = batch * p
+        Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
+            for b in samples {
+                for c in 0..<g.channels {
                     let src = image + (b * g.channels + c) * h * w
-                    let dstBase = col + r * batch * p + b * p
-                    for y in 0..<oh {
-                        let ih = y * s - pad + ki
-                        let dst = dstBase + y * ow
-                        if ih < 0 || ih >= h {
-                            dst.update(repeating: 0, count: ow)
-                            continue
-                        }
-                        let row = src + ih * w
-                        for x in 0..<ow {
-                            let iw = x * s - pad + kj
-                            dst[x] = (iw >= 0 && iw < w) ? row[iw] : 0
+                    for ki in 0..<kh {
+                        let (ylo, yhi) = validRange(size: h, outSize: oh, stride: s, offset: ki - pad)
+                        for kj in 0..<kw {
+                            let r = (c * kh + ki) * kw + kj
+                            let dstBase = col + r * rowStride + b * p
+                            let off = kj - pad
+                            let (xlo, xhi) = validRange(size: w, outSize: ow, stride: s, offset: off)
+                            if ylo > 0 { dstBase.update(repeating: 0, count: ylo * ow) }
+                            if yhi < oh { (dstBase + yhi * ow).update(repeating: 0, count: (oh - yhi) * ow) }
+                            var dst = dstBase + ylo &* ow
+                            let firstRow: Int = (ylo &* s &+ ki &- pad) &* w &+ off
+                            var row = src + firstRow
+                            let rowStep = s &* w
+                            for _ in ylo..<yhi {
+                                var x = 0
+                                while x < xlo { dst[x] = 0; x &+= 1 }
+                                let skip: Int = xlo &* s
+                                var q = row + skip
+                                while x < xhi { dst[x] = q.pointee; q += s; x &+= 1 }
+                                while x < ow { dst[x] = 0; x &+= 1 }
+                                dst += ow
+                                row += rowStep
+                            }
                         }
                     }
                 }
@@ -53,25 +75,31 @@ enum ConvKernels {
     /// image[b, c, …] += col[(c, ki, kj), b·P + p], the adjoint of `im2col` (image pre-filled).
     static func col2im(_ col: UnsafePointer<Float>, _ g: ConvGeometry, batch: Int,
                        _ image: UnsafeMutablePointer<Float>) {
-        let kk = g.kernelHeight * g.kernelWidth, p = g.positions, oh = g.outHeight, ow = g.outWidth
+        let p = g.positions, oh = g.outHeight, ow = g.outWidth
         let h = g.height, w = g.width, s = g.stride, pad = g.padding
-        Parallel.forEachChunk(g.channels) { channels in
-            for c in channels {
-                for ki in 0..<g.kernelHeight {
-                    for kj in 0..<g.kernelWidth {
-                        let r = c * kk + ki * g.kernelWidth + kj
-                        for b in 0..<batch {
-                            let dst = image + (b * g.channels + c) * h * w
-                            let srcBase = col + r * batch * p + b * p
-                            for y in 0..<oh {
-                                let ih = y * s - pad + ki
-                                if ih < 0 || ih >= h { continue }
-                                let src = srcBase + y * ow
-                                let row = dst + ih * w
-                                for x in 0..<ow {
-                                    let iw = x * s - pad + kj
-                                    if iw >= 0 && iw < w { row[iw] += src[x] }
-                                }
+        let kh = g.kernelHeight, kw = g.kernelWidth, rowStride = batch * p
+        Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
+            for b in samples {
+                for c in 0..<g.channels {
+                    let dst = image + (b * g.channels + c) * h * w
+                    for ki in 0..<kh {
+                        let (ylo, yhi) = validRange(size: h, outSize: oh, stride: s, offset: ki - pad)
+                        for kj in 0..<kw {
+                            let r = (c * kh + ki) * kw + kj
+                            let srcBase = col + r * rowStride + b * p
+                            let off = kj - pad
+                            let (xlo, xhi) = validRange(size: w, outSize: ow, stride: s, offset: off)
+                            var src = srcBase + ylo &* ow
+                            let firstRow: Int = (ylo &* s &+ ki &- pad) &* w &+ off
+                            var row = dst + firstRow
+                            let rowStep = s &* w
+                            for _ in ylo..<yhi {
+                                let skip: Int = xlo &* s
+                                var q = row + skip
+                                var x = xlo
+                                while x < xhi { q.pointee += src[x]; q += s; x &+= 1 }
+                                src += ow
+                                row += rowStep
                             }
                         }
                     }
@@ -112,8 +140,36 @@ enum ConvKernels {
 /// Scratch memory for one operation, reused across chunks.
 struct Scratch {
     private(set) var buffer: [Float]
-    init(_ count: Int) { buffer = [Float](repeating: 0, count: count) }
+    /// Uninitialised memory: every user writes before reading.
+    init(_ count: Int) {
+        buffer = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
     mutating func with<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R {
         buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
     }
+}
+
+/// Per-channel sums of a [N, C, …] tensor, [C] (the bias gradient of a convolution).
+func channelSums(_ g: Tensor) -> Tensor {
+    let n = g.shape[0], c = g.shape[1], plane = g.count / max(1, n * c)
+    var out = [Float](repeating: 0, count: c)
+    g.scalars.withUnsafeBufferPointer { p in
+        for b in 0..<n { for ch in 0..<c {
+            var s: Float = 0
+            let base = (b * c + ch) * plane
+            for i in 0..<plane { s += p[base + i] }
+            out[ch] += s
+        } }
+    }
+    return Tensor(unchecked: [c], scalars: out)
+}
+
+/// The im2col matrix of a convolution's forward pass, kept for its backward pass.
+final class ColumnCache {
+    var columns: [Float]?
+}
+
+extension Scratch {
+    /// Scratch memory taking over an existing buffer.
+    init(_ buffer: [Float]) { self.buffer = buffer }
 }

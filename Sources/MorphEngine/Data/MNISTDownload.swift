@@ -71,7 +71,7 @@ public struct MNISTDownload: Sendable, Equatable {
         var template = Array("\(directory)/.\(fileName).download-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw DatasetError("cannot create a file in \(directory): \(errnoDescription())")
+            throw DatasetError("Cannot create a file in \(directory): \(errnoDescription())")
         }
         close(fd)
         let temporary = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
@@ -84,24 +84,24 @@ public struct MNISTDownload: Sendable, Equatable {
         ])
         guard curl.status == 0 else {
             let detail = curl.standardError.isEmpty ? "exit status \(curl.status)" : curl.standardError
-            throw DatasetError("downloading \(source) failed: \(detail)")
+            throw DatasetError("Downloading \(source) failed: \(detail)")
         }
         let bytes: [UInt8]
         do { bytes = try readFileBytes(temporary) } catch {
-            throw DatasetError("reading the download of \(source) failed: \(error.reason)")
+            throw DatasetError("Reading the download of \(source) failed: \(error.reason)")
         }
         if let checksums {
             guard let expected = checksums[fileName] else {
-                throw DatasetError("no checksum is known for \(fileName); refusing the unverified download")
+                throw DatasetError("No checksum is known for \(fileName); refusing the unverified download")
             }
             let actual = md5Hex(bytes)
             guard actual == expected.lowercased() else {
-                throw DatasetError("checksum mismatch for \(source): MD5 \(actual), expected \(expected); the download is corrupt or the mirror serves other files")
+                throw DatasetError("Checksum mismatch for \(source): MD5 \(actual), expected \(expected); the download is corrupt or the mirror serves other files")
             }
         }
         _ = chmod(temporary, 0o644)
         guard rename(temporary, "\(directory)/\(fileName)") == 0 else {
-            throw DatasetError("cannot move the download into \(directory)/\(fileName): \(errnoDescription())")
+            throw DatasetError("Cannot move the download into \(directory)/\(fileName): \(errnoDescription())")
         }
         keep = true
     }
@@ -142,14 +142,19 @@ extension Dataset {
         let download = try download ?? MNISTDownload.fromEnvironment(environment)
         var missing = missingIDXFiles(in: directory)
         if !missing.isEmpty {
-            var failure = "downloading is disabled (MORPH_MNIST_DOWNLOAD=0)"
+            var failure = "Downloading is disabled (MORPH_MNIST_DOWNLOAD=0)"
             if download.isEnabled {
                 var failures: [String] = []
                 do {
                     try makeDirectories(directory)
                     // Each file on its own: one missing on the mirror should not stop the others.
                     for file in missing {
-                        do { try download.fetch(file, into: directory) } catch { failures.append(error.message) }
+                        do { try download.fetch(file, into: directory) } catch {
+                            failures.append(error.message)
+                            // A server that cannot be reached at all will not serve the next file either.
+                            if error.message.contains("curl: (6)") || error.message.contains("curl: (7)")
+                                || error.message.contains("curl: (28)") { break }
+                        }
                     }
                 } catch {
                     failures.append(error.message)

@@ -125,7 +125,8 @@ public enum IDX {
         }
         // The claim is checked against the bytes present before anything is allocated from it.
         guard let count = checkedProduct(shape, limit: Int(Int32.max)), count <= cursor.remaining else {
-            throw fail("truncated: the header claims shape \(shape) (\(shape.map { String($0) }.joined(separator: "×")) bytes), the file holds \(cursor.remaining) data bytes")
+            let claim = checkedProduct(shape).map { "\($0) bytes" } ?? "more bytes than any file holds"
+            throw fail("truncated: the header claims shape \(shape) (\(claim)), the file holds \(cursor.remaining) data bytes")
         }
         guard count == cursor.remaining else {
             throw fail("\(cursor.remaining - count) unexpected bytes after the data of shape \(shape)")

@@ -1,7 +1,8 @@
 import MorphJSON
 
 /// The types of the content fields each request may carry; a request whose field has the wrong
-/// type gets an error reply (ename `BadRequest`) saying which field and what was expected.
+/// type gets an error reply (ename `BadRequest`) saying which field and what was expected
+/// (is_complete gets status `unknown`, the only fitting status its reply schema allows).
 enum RequestValidation {
     enum Kind {
         case string, bool, integer, object
@@ -78,6 +79,8 @@ extension KernelContext {
         logger.warning("bad request: \(problem)")
         var content = KernelContext.errorContent(ename: "BadRequest", evalue: problem)
         if request.messageType == "execute_request" { content = content.merging(["execution_count": 0]) }
+        // is_complete_reply has no error status in the schema: "unknown" is its answer for anything odd.
+        if request.messageType == "is_complete_request" { content = ["status": "unknown"] }
         reply(RequestValidation.replyType(for: request.messageType), to: request, content: content, on: channel, via: outlet)
         return true
     }

@@ -1,4 +1,5 @@
 import MorphEngine
+import MorphRender
 
 /// One call of a builtin, as its body sees it.
 public struct Invocation {
@@ -121,6 +122,22 @@ public final class CallContext {
     /// Writes text to stdout.
     public func write(_ text: String, to stream: OutputStream = .stdout) {
         execution.output.write(text, to: stream)
+    }
+
+    /// Shows a bundle now (like `show`); pass a display id to update it later in place.
+    public func display(_ bundle: MimeBundle, id: String? = nil) {
+        execution.output.display(bundle, displayID: id)
+    }
+
+    /// Replaces what was shown under `id` (live progress: loss curves, counters).
+    public func updateDisplay(_ bundle: MimeBundle, id: String) {
+        execution.output.updateDisplay(bundle, displayID: id)
+    }
+
+    /// A display id unique within this session, e.g. for a progress display.
+    public func newDisplayID(_ prefix: String = "morph") -> String {
+        session.displayCounter += 1
+        return "\(prefix)-\(execution.executionCount)-\(session.displayCounter)"
     }
 
     /// Throws `Interrupted` as a ScriptError when the host asked to stop.

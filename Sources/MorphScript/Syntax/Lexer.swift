@@ -23,6 +23,8 @@ public struct Lexer {
     /// First offset on the current line of a scalar that may join with its neighbour
     /// into one character (so columns need the slow count after it).
     private var complexFrom: Int?
+    /// A character boundary on the current line after `complexFrom`, with its column.
+    private var anchor: (offset: Int, column: Int)?
     private var frames: [Frame] = []
     private var tokens: [Token] = []
     private var endsInsideString = false
@@ -58,12 +60,22 @@ public struct Lexer {
 
     // MARK: Positions
 
-    private func position(at offset: Int) -> SourcePosition {
-        if let complexFrom, offset > complexFrom {
-            let prefix = String(String.UnicodeScalarView(scalars[lineStart..<offset]))
-            return SourcePosition(offset: offset, line: line, column: prefix.count + 1)
+    private mutating func position(at offset: Int) -> SourcePosition {
+        guard let complexFrom, offset > complexFrom else {
+            return SourcePosition(offset: offset, line: line, column: offset - lineStart + 1)
         }
-        return SourcePosition(offset: offset, line: line, column: offset - lineStart + 1)
+        // Count characters from the last known character boundary on this line, so long
+        // lines stay linear.
+        var from = lineStart, column = 1
+        if let anchor, anchor.offset <= offset { (from, column) = (anchor.offset, anchor.column) }
+        if from < offset {
+            column += String(String.UnicodeScalarView(scalars[from..<offset])).count
+        }
+        // Between two ASCII scalars there is always a character boundary.
+        if offset > lineStart, offset < scalars.count, scalars[offset].isASCII, scalars[offset - 1].isASCII {
+            anchor = (offset, column)
+        }
+        return SourcePosition(offset: offset, line: line, column: column)
     }
 
     private func peek(_ ahead: Int = 0) -> Unicode.Scalar? {
@@ -84,6 +96,7 @@ public struct Lexer {
         line += 1
         lineStart = index
         complexFrom = nil
+        anchor = nil
         atLineStart = true
     }
 
@@ -104,11 +117,12 @@ public struct Lexer {
         let start = index
         let wasAtLineStart = atLineStart
         if Lexer.isLineBreak(c) {
+            let here = position(at: start)
             advanceLineBreak()
             switch frames.last {
             case .paren, .bracket, .interpolation: break
             default:
-                tokens.append(Token(.newline, start: position(at: start), end: position(at: start)))
+                tokens.append(Token(.newline, start: here, end: here))
             }
             return true
         }
@@ -154,13 +168,13 @@ public struct Lexer {
     }
 
     private mutating func skipBlockComment() {
-        let start = index
+        let start = position(at: index)
         advance(); advance()
         var depth = 1
         while depth > 0 {
             guard let c = peek() else {
                 endsInsideComment = true
-                emit(.invalid("unterminated block comment; close it with */"), from: start)
+                tokens.append(Token(.invalid("unterminated block comment; close it with */"), start: start, end: position(at: index)))
                 return
             }
             if c == "/", peek(1) == "*" {

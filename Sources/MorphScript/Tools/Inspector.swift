@@ -31,6 +31,11 @@ struct Inspector {
                 return Documentation.type(name, typeNames: [name], registry: registry)
             }
         }
+        if let token = tokens.last(where: { $0.start.offset <= cursor && cursor <= $0.end.offset }),
+           case .keyword(let keyword) = token.kind, let doc = Inspector.keywordDocs[keyword] {
+            return Documentation.bundle(plain: doc.syntax + "\n\n" + doc.meaning,
+                                        markdown: "```swift\n" + doc.syntax + "\n```\n\n" + doc.meaning)
+        }
         // Inside a call's parentheses: the callee.
         let before = tokens.firstIndex { $0.start.offset >= cursor } ?? tokens.count
         if let open = analysis.enclosingCallOpen(before: before), let overloads = analysis.callee(ofCallOpenedAt: open) {
@@ -38,4 +43,19 @@ struct Inspector {
         }
         return nil
     }
+
+    /// Syntax and meaning of each keyword.
+    static let keywordDocs: [Keyword: (syntax: String, meaning: String)] = [
+        .let: ("let name = value", "Binds a name that cannot be changed; declaring it again in a later cell shadows it."),
+        .var: ("var name = value", "Binds a name that can be changed with =, +=, … and mutating methods such as append."),
+        .if: ("if condition { … } else if other { … } else { … }", "Runs the first block whose condition (a Bool) is true."),
+        .else: ("if condition { … } else { … }", "The block run when the if's condition is false."),
+        .for: ("for name in sequence { … }", "Runs the block once per element of an array, a range (0..<n) or a string; stops on interrupt."),
+        .in: ("for name in sequence { … }", "Separates the loop variable from the sequence it runs over."),
+        .while: ("while condition { … }", "Runs the block as long as the condition (a Bool) is true; stops on interrupt."),
+        .break: ("break", "Leaves the innermost loop."),
+        .continue: ("continue", "Skips to the next iteration of the innermost loop."),
+        .true: ("true", "The Bool value true."),
+        .false: ("false", "The Bool value false."),
+    ]
 }

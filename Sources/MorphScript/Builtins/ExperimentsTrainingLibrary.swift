@@ -1,0 +1,306 @@
+import MorphEngine
+import MorphJSON
+import MorphRender
+import Synchronization
+
+extension Library {
+    /// Training with live progress, and latent inference (issue 5, "Training").
+    static let experimentsTraining = Library(name: "experiments-training", builtins: [
+        .function("train", [
+            .positional("model", .host("Model"), doc: "the model to train in place"),
+            .labeled("on", ExperimentsSupport.images, doc: "a Dataset (its train split; test loss per epoch on its test split) or images"),
+            .labeled("epochs", .int, default: .int(5), doc: "passes over the data (PCA fits in one)"),
+            .labeled("batchSize", .int, default: .int(128), doc: "images per step"),
+            .labeled("learningRate", .double, default: .double(1e-3), doc: "Adam's step size"),
+            .labeled("seed", .int, default: .int(0), doc: "fixes the batch order"),
+            .labeled("objective", ExperimentsSupport.optionalString, default: Literal.none, doc: "\"sse\" (default), \"relative\" or \"elbo\" (ConvVAE's default)"),
+            .labeled("track", .either(ExperimentsSupport.images, .none), default: Literal.none, doc: "images whose loss is recorded after every epoch"),
+        ], returns: .host("History"),
+        summary: "Trains a model in place with Adam, showing live progress; returns its loss history.",
+        doc: """
+            One display updates in place (at most four times a second): epoch, batch, loss, images/s, \
+            time left and a small loss curve. Interrupting stops at the next batch and keeps the weights \
+            of the last completed batch; a NaN or Inf loss stops with an error naming the batch and \
+            restores the last finite weights. Training again continues from the current weights and \
+            Adam's state. Objectives (DESIGN.md): sse = per-image summed squared error; relative = \
+            ‖(x_i − x_j) − (r_i − r_j)‖² over seeded pairs in each batch (blind to a constant offset); \
+            elbo = SSE + β·KL (ConvVAE). Decoder-only models (SOGAE, MixtureDecoder) train through \
+            their amortised encoder; their losses and paths infer z by gradient flow.
+            Example:
+                let history = train(conv, on: data, epochs: 5, track: data.test[0..<4])
+            """) { call in
+            try Training.run(call)
+        },
+        .function("infer", [
+            .positional("model", .host("Model"), doc: "the model whose decoder explains the image"),
+            .positional("image", .host("Image"), doc: "the image to explain"),
+            .labeled("steps", .int, default: .int(50), doc: "Euler steps"),
+            .labeled("rate", .double, default: .double(0.1), doc: "β·dt per step"),
+        ], returns: .array(of: .double),
+        summary: "The latent z explaining an image, by the gradient flow dz/dt = β (x − r(z))ᵀ dr/dz.",
+        doc: """
+            Euler steps from the model's encoding (its amortised encoder, or z = 0 when it has none). \
+            The flow descends ½‖x − r(z)‖²; a step that would increase it is retried at half the rate \
+            (Euler steps are stable only while rate < 2/σ_max(J)²), so the flow never diverges. Losses, \
+            paths and strips of SOGAE and MixtureDecoder use the model's own flow (50 steps of 0.02).
+            Example:
+                let z = infer(sogae, data.test[0], steps: 50, rate: 0.1)
+            """) { call in
+            let model = try ExperimentsSupport.model(call)
+            let image = try ExperimentsSupport.image(call, "image")
+            let steps = try ExperimentsSupport.int(call, "steps", in: 0...100_000)
+            let rate = try call.arguments.double("rate")
+            guard rate.isFinite, rate >= 0 else { throw call.arguments.error("ValueError", "'rate' must be 0 or more, got \(rate)", at: "rate") }
+            let adapter = try model.adapter()
+            let z = try ExperimentsSupport.run(call) { () throws -> [Float] in
+                let engine = model.model
+                let x = try Tensor(shape: [1, engine.dataSize], scalars: adapter.toModelOrder(image.originalPixels))
+                return try engine.inEvaluationMode { () throws(EngineError) -> [Float] in
+                    let start: Tensor
+                    if let decoderModel = engine as? DecoderModel {
+                        start = try decoderModel.initialLatent(Variable(x)).value
+                    } else {
+                        start = try engine.encode(Variable(x)).value
+                    }
+                    return try Training.descend(x, from: start, steps: steps, rate: Float(rate)) { v throws(EngineError) in
+                        try engine.decode(v)
+                    }
+                }
+            }
+            guard z.allSatisfy(\.isFinite) else {
+                throw ScriptError(kind: "ValueError", message: "the gradient flow diverged (z became NaN or infinite); use a smaller rate")
+            }
+            return .array(z.map { .double(Double($0)) })
+        },
+        .property(of: HistoryValue.self, on: "History", "loss", returns: .array(of: .double), summary: "The mean training loss of each epoch.") { h in
+            .array(h.trainLoss.map { .double($0) })
+        },
+        .property(of: HistoryValue.self, on: "History", "trainLoss", returns: .array(of: .double), summary: "The mean training loss of each epoch (the same as loss).") { h in
+            .array(h.trainLoss.map { .double($0) })
+        },
+        .property(of: HistoryValue.self, on: "History", "testLoss", returns: .array(of: .double), summary: "The L2 recover loss on the test split after each epoch.") { h in
+            .array(h.testLoss.map { .double($0) })
+        },
+        .property(of: HistoryValue.self, on: "History", "batchLoss", returns: .array(of: .double), summary: "Every batch's loss.") { h in
+            .array(h.batchLoss.map { .double($0) })
+        },
+        .property(of: HistoryValue.self, on: "History", "examples", returns: .array, summary: "Each tracked example's loss per epoch (one array per example).") { h in
+            guard let tracked = h.tracked else { return .array([]) }
+            return .array(tracked.examples.indices.map { k in
+                .array(((try? tracked.series(forExample: k)) ?? []).map { .double($0) })
+            })
+        },
+        .property(of: HistoryValue.self, on: "History", "seconds", returns: .double, summary: "How long the run took.") { .double($0.seconds) },
+    ], types: [
+        TypeDoc(name: "History", summary: "Losses recorded by train: history.loss, history.testLoss, history.examples; plottable."),
+    ])
+}
+
+/// The `train` builtin's work.
+enum Training {
+    /// Display updates per second at most.
+    static let updateInterval = 0.25
+
+    static func run(_ call: Invocation) throws(ScriptError) -> Value {
+        let model = try ExperimentsSupport.model(call)
+        let epochs = try ExperimentsSupport.int(call, "epochs", in: 0...100_000)
+        let batchSize = try ExperimentsSupport.int(call, "batchSize", in: 1...1_000_000)
+        let learningRate = try call.arguments.double("learningRate")
+        guard learningRate > 0, learningRate.isFinite else {
+            throw call.arguments.error("ValueError", "'learningRate' must be positive, got \(learningRate)", at: "learningRate")
+        }
+        let seed = try ExperimentsSupport.seed(call)
+        var objective: Objective?
+        if call.arguments.has("objective") {
+            let name = try call.arguments.string("objective")
+            guard let parsed = Objective(rawValue: name) else {
+                throw call.arguments.error("ValueError", "unknown objective \"\(name)\"; use \"sse\", \"relative\" or \"elbo\"", at: "objective")
+            }
+            objective = parsed
+        }
+
+        // The data, in the model's pixel order (a fresh model adopts the data's).
+        let source = call.arguments["on"]
+        var testSplit: SplitValue?
+        var trainSource: Value = source
+        if case .host(let data as DatasetValue) = source {
+            trainSource = .host(data.train)
+            testSplit = data.test
+        }
+        if model.epochsTrained == 0 && model.batchesTrained == 0 && model.pixelPermutation == nil,
+           case .host(let split as SplitValue) = trainSource {
+            model.pixelPermutation = split.dataset.pixelPermutation
+        }
+        let adapter = try model.adapter()
+        let dataSize = model.model.dataSize
+        let images: Tensor
+        let imageCount: Int
+        let dataDescription: String
+        if case .host(let split as SplitValue) = trainSource, split.dataset.pixelPermutation == model.pixelPermutation {
+            // The stored pixels are already in the model's order: no copy per image.
+            guard split.split.pixelsPerImage == dataSize else {
+                throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(dataSize) pixels, these have \(split.split.pixelsPerImage)", at: "on")
+            }
+            images = try ExperimentsSupport.run(call) { try Tensor(shape: [split.count, dataSize], scalars: split.split.images.scalars) }
+            imageCount = split.count
+            dataDescription = split.dataDescription
+        } else {
+            let batch = try ImageBatch.from(trainSource, argument: "on", in: call)
+            guard batch.images[0].count == dataSize else {
+                throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(dataSize) pixels, these have \(batch.images[0].count)", at: "on")
+            }
+            var scalars: [Float] = []
+            scalars.reserveCapacity(batch.count * dataSize)
+            for image in batch.images { scalars += adapter.toModelOrder(image) }
+            images = try ExperimentsSupport.run(call) { try Tensor(shape: [batch.count, dataSize], scalars: scalars) }
+            imageCount = batch.count
+            dataDescription = batch.description
+        }
+        guard imageCount > 0 else { throw call.arguments.error("ValueError", "'on' holds no images", at: "on") }
+        let testImages = try testSplit.map { (split: SplitValue) throws(ScriptError) -> [[Float]] in
+            try ImageBatch.from(.host(split), argument: "on", in: call).images
+        }
+        let tracked = call.arguments.has("track") ? try ImageBatch.from(call.arguments["track"], argument: "track", in: call) : nil
+
+        let objectiveName = (objective ?? model.model.defaultObjective).rawValue
+        let provenance = Provenance(seed: seed, data: dataDescription, models: [model.specification.callText])
+        let history = HistoryValue(modelName: model.specification.architecture, objective: objectiveName,
+                                   provenance: provenance, trackedExamples: tracked?.names)
+        let optimizer = model.optimizer ?? Adam(learningRate: Float(learningRate))
+        optimizer.learningRate = Float(learningRate)
+        model.optimizer = optimizer
+
+        let output = call.context.execution.output
+        let displayID = "morph-train-\(call.context.execution.executionCount)-\(Training.nextRunNumber())"
+        let batchesPerEpoch = (imageCount + batchSize - 1) / batchSize
+        var meter = TrainingMeter(epochs: epochs, batchesPerEpoch: batchesPerEpoch)
+        var throttle = UpdateThrottle(interval: updateInterval)
+        let start = ContinuousClock.now
+        let title = model.specification.architecture
+        func progress(finished: Bool, note: String? = nil) -> MimeBundle {
+            let state = TrainingProgress(
+                title: note.map { "\(title) (\($0))" } ?? title, epoch: meter.epoch + 1, epochs: max(epochs, 1),
+                batch: meter.batchesDone == 0 ? 0 : meter.batch + 1, batches: batchesPerEpoch, loss: meter.loss,
+                imagesPerSecond: meter.imagesPerSecond, secondsLeft: meter.secondsLeft,
+                lossHistory: meter.lossCurve(points: 200), finished: finished)
+            return MimeBundle(progress: state)
+        }
+        output.display(progress(finished: false), displayID: displayID)
+
+        var evaluationError: Error?
+        func endOfEpoch() {
+            do {
+                if let testImages {
+                    history.testLoss.append(try Experiments.reconstructionLoss(adapter, on: testImages).l2RecoverLoss)
+                }
+                if let tracked {
+                    try history.tracked?.record(try Experiments.reconstructionLoss(adapter, on: tracked.images).perImage)
+                }
+            } catch {
+                evaluationError = error
+            }
+        }
+        var report: TrainingReport?
+        var failure: Error?
+        do {
+            report = try MorphEngine.train(
+                model.model, on: images, epochs: epochs, batchSize: batchSize, optimizer: optimizer,
+                objective: objective, seed: seed, cancellation: call.context.execution.cancellation
+            ) { p in
+                let lastInEpoch = p.batch == p.batchesPerEpoch - 1
+                let size = min(batchSize, imageCount - p.batch * batchSize)
+                meter.recordBatch(epoch: p.epoch, batch: p.batch, loss: Double(p.loss), images: size,
+                                  elapsed: ExperimentsSupport.seconds(since: start))
+                history.batchLoss.append(Double(p.loss))
+                model.batchesTrained += 1
+                if lastInEpoch {
+                    model.epochsTrained += 1
+                    endOfEpoch()
+                }
+                if throttle.shouldUpdate(at: ExperimentsSupport.seconds(since: start)) {
+                    output.updateDisplay(progress(finished: false), displayID: displayID)
+                }
+            }
+        } catch {
+            failure = error
+        }
+        let seconds = ExperimentsSupport.seconds(since: start)
+        history.seconds = seconds
+        model.trainingSeconds += seconds
+        model.trainedOn = dataDescription
+        model.lastHistory = history
+        if let report {
+            history.trainLoss = report.epochLosses.map(Double.init)
+            if report.batchesCompleted == 0, epochs > 0 || model.model is PCA {
+                // Closed form (PCA): one "epoch".
+                history.trainLoss = report.epochLosses.map(Double.init)
+                endOfEpoch()
+            }
+        } else {
+            history.trainLoss = epochMeans(history.batchLoss, batchesPerEpoch: batchesPerEpoch)
+        }
+        switch failure {
+        case nil:
+            output.updateDisplay(progress(finished: true), displayID: displayID)
+        case is Interrupted:
+            output.updateDisplay(progress(finished: false, note: "interrupted"), displayID: displayID)
+            throw ScriptError(kind: "Interrupted", message: "training was interrupted after \(meter.batchesDone) batch(es); \(title) keeps the weights of the last completed batch and can be trained further")
+        case let error as EngineError:
+            output.updateDisplay(progress(finished: false, note: "stopped"), displayID: displayID)
+            throw ScriptError(kind: "TrainingError", message: error.description)
+        case let error?:
+            output.updateDisplay(progress(finished: false, note: "stopped"), displayID: displayID)
+            throw ScriptError(kind: "TrainingError", message: String(describing: error))
+        }
+        if let evaluationError {
+            throw ScriptError(kind: "TrainingError", message: "training finished but evaluating the test loss failed: \(evaluationError)")
+        }
+        return .host(history)
+    }
+
+    /// Euler steps of the gradient flow on ½‖x − r(z)‖² from `start`, halving the rate whenever a
+    /// step would increase the error (and keeping it halved), stopping early when no step helps.
+    static func descend(_ x: Tensor, from start: Tensor, steps: Int, rate: Float,
+                        decoder: (Variable) throws(EngineError) -> Variable) throws(EngineError) -> [Float] {
+        let target = try x.reshaped([x.batchSize, -1])
+        func error(_ z: Tensor) throws(EngineError) -> Float {
+            let r = try decoder(Variable(z)).value
+            var sum: Float = 0
+            for (a, b) in zip(target.scalars, r.scalars) { sum += (a - b) * (a - b) }
+            return sum / 2
+        }
+        var z = start
+        var current = try error(z)
+        var stepSize = rate
+        for _ in 0..<steps {
+            var moved = false
+            while stepSize > 1e-9 {
+                let candidate = try GradientFlow(steps: 1, stepSize: stepSize).infer(x, from: z, decoder: decoder)
+                let value = try error(candidate)
+                if value.isFinite, value <= current {
+                    z = candidate
+                    current = value
+                    moved = true
+                    break
+                }
+                stepSize /= 2
+            }
+            if !moved { break }
+        }
+        return z.scalars
+    }
+
+    /// Means of complete epochs of batch losses.
+    static func epochMeans(_ losses: [Double], batchesPerEpoch: Int) -> [Double] {
+        guard batchesPerEpoch > 0 else { return [] }
+        return stride(from: 0, to: losses.count - batchesPerEpoch + 1, by: batchesPerEpoch).map {
+            SummaryStatistics.mean(Array(losses[$0..<($0 + batchesPerEpoch)]))
+        }
+    }
+
+    /// A counter making display ids unique within a process.
+    private static let runCounter = Atomic<Int>(0)
+    static func nextRunNumber() -> Int {
+        runCounter.add(1, ordering: .relaxed).newValue
+    }
+}

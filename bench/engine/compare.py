@@ -1,0 +1,64 @@
+"""Runs the engine benchmark and the PyTorch reference side by side and prints the ratios.
+
+Usage (from the package root, after `bash bench/setup.sh`):
+  swift build -c release --scratch-path .build-engine --product morph-engine-bench
+  bench/.venv/bin/python bench/engine/compare.py [--threads 1 2] [--models ae bakeoff conv]
+      [--train-images 60000] [--binary .build-engine/release/morph-engine-bench]
+
+Both engines run in their own processes, alternately, with OPENBLAS_CORETYPE chosen from the CPU
+flags (as `morph` does) and OMP/OPENBLAS thread variables set to the thread count.
+Prints a Markdown table: time (or MiB) for Morph and PyTorch and the ratio Morph / PyTorch.
+"""
+import argparse, json, os, subprocess, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+METRICS = [("epoch_s", "training epoch (s)"), ("jacobian64_s", "decoder Jacobian, 64 points (s)"),
+           ("jacobian1024_s", "decoder Jacobian, 1024 points (s)"),
+           ("encode_decode_10k_s", "encode + decode 10k (s)"), ("peak_rss_train_mib", "peak RSS after training (MiB)")]
+NAMES = {"ae": "AutoEncoder", "bakeoff": "AutoEncoderBakeOff", "conv": "ConvAutoEncoder"}
+
+
+def core_type():
+    try:
+        flags = next(l for l in open("/proc/cpuinfo") if l.startswith("flags")).split()
+    except (OSError, StopIteration):
+        return None
+    return "SkylakeX" if "avx512f" in flags else ("Haswell" if "avx2" in flags else None)
+
+
+def run(cmd, threads):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    core = core_type()
+    if core:
+        env["OPENBLAS_CORETYPE"] = core
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    for line in out.stdout.splitlines()[::-1]:
+        if line.startswith("{"):
+            return json.loads(line)
+    sys.exit(f"no result from {' '.join(cmd)}:\n{out.stdout}\n{out.stderr}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--models", nargs="+", default=["ae", "bakeoff", "conv"])
+    ap.add_argument("--train-images", type=int, default=60000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--binary", default=os.path.join(HERE, "../../.build-engine/release/morph-engine-bench"))
+    a = ap.parse_args()
+    print(f"| model | threads | measure | Morph | PyTorch | Morph / PyTorch |")
+    print(f"|---|---|---|---|---|---|")
+    for threads in a.threads:
+        for model in a.models:
+            common = ["--model", model, "--threads", str(threads), "--train-images", str(a.train_images),
+                      "--repeats", str(a.repeats)]
+            mine = run([a.binary] + common, threads)
+            ref = run([sys.executable, os.path.join(HERE, "reference.py")] + common, threads)
+            for key, label in METRICS:
+                m, r = mine[key], ref[key]
+                print(f"| {NAMES[model]} | {threads} | {label} | {m:.4g} | {r:.4g} | {m / r:.2f}× |", flush=True)
+    print(f"\nOpenBLAS core: {mine.get('core')}; PyTorch {ref.get('torch')}")
+
+
+if __name__ == "__main__":
+    main()
