@@ -755,7 +755,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_save_to_a_full_or_read_only_disk_fails_cleanly(kernel: Kernel, builtin_known, small_disk: Path) -> None:
+def test_save_and_export_to_a_full_or_read_only_disk_fail_cleanly(kernel: Kernel, builtin_known, small_disk: Path) -> None:
     import subprocess
 
     needs(builtin_known, "AutoEncoder", "save")
@@ -764,10 +764,16 @@ def test_save_to_a_full_or_read_only_disk_fails_cleanly(kernel: Kernel, builtin_
     target = small_disk / "big.ckpt"
     assert_clean_error(kernel.execute(f'save(big, to: "{target}")'), "disk full", "space", "No space")
     assert list(small_disk.iterdir()) == [], f"partial files left: {list(small_disk.iterdir())}"
+    r = kernel.execute('var text = "0123456789"\nfor i in 0..<14 { text = text + text }\ntext.count')
+    assert r.status == "ok" and r.text == str(10 * 2**14), r.describe()
+    assert_clean_error(kernel.execute(f'export(text, to: "{small_disk / "big.txt"}")'), "disk full", "space", "No space")
+    assert list(small_disk.iterdir()) == [], f"partial files left: {list(small_disk.iterdir())}"
 
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     r = kernel.execute(f'save(AutoEncoder(latent: 2), to: "{small_disk / "small.ckpt"}")')
     assert_clean_error(r, "read-only", "read only", "permission")
+    assert_clean_error(kernel.execute(f'export("hello", to: "{small_disk / "note.txt"}")'),
+                       "read-only", "read only", "permission")
     assert list(small_disk.iterdir()) == []
     assert kernel.execute("big.latent").text == "64", "the model survives the failed saves"
 
