@@ -5,7 +5,7 @@
 # lists; the Wire target also links MorphJSON, built first as its own module):
 #   Wire          the kernel's wire decoder (frames → message)
 #   JSON          MorphJSON's parser
-#   ScriptParser  MorphScript's lexer and parser (the language helper's target; fuzz/run.sh runs it alone)
+#   ScriptParser  MorphScript's lexer and parser 
 #   IDX           IDX / IDX.gz / .npy / .npz readers
 #   Checkpoint    the checkpoint reader
 # Binaries and the growing corpus go to .build-fuzz/<Target>/; seeds stay in fuzz/<Target>/corpus.

@@ -1,5 +1,5 @@
 // libFuzzer target for the MorphScript lexer and parser. Compiled together with
-// Sources/MorphScript/Syntax/*.swift only (see fuzz/run.sh); no top-level code, so
+// Sources/MorphScript/Syntax/*.swift only (see scripts/fuzz.sh); no top-level code, so
 // libFuzzer's own main links.
 
 /// Lexes and parses arbitrary bytes; any crash, hang or sanitizer report is a bug.
