@@ -7,6 +7,8 @@ SHELL := /bin/bash
 BUILD ?= .build
 VENV ?= .venv
 PYTEST_TIMEOUT ?= 300
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
 PYTEST_ARGS ?=
 SWIFT_TEST_ARGS ?=
 
@@ -16,15 +18,16 @@ VENV_ABS := $(abspath $(VENV))
 
 .NOTPARALLEL:
 
-.PHONY: all test demo deps venv build-release build-debug swift-test kernelspec integration bench clean-venv
+.PHONY: all test demo deps venv build-release swift-test fuzz fuzz-smoke kernelspec integration bench bench-kernel clean-venv
 
 all: test
 
-# The Swift tests and the integration tests both run even when the other fails; the exit
-# status is non-zero if either failed.
+# The Swift tests, the fuzz smoke run and the integration tests all run even when another
+# fails; the exit status is non-zero if any failed.
 test: deps venv build-release
 	@rc=0; \
 	$(MAKE) --no-print-directory swift-test || { rc=1; echo "make test: swift test FAILED"; }; \
+	$(MAKE) --no-print-directory fuzz-smoke || { rc=1; echo "make test: fuzz smoke run FAILED"; }; \
 	$(MAKE) --no-print-directory integration || { rc=1; echo "make test: integration tests FAILED"; }; \
 	$(MAKE) -k --no-print-directory fuzz sanitize SECONDS=10 || { rc=1; echo "make test: fuzz smoke or sanitizers FAILED"; }; \
 	if [ $$rc -eq 0 ]; then echo "make test: all steps passed"; fi; \
@@ -46,6 +49,14 @@ build-release:
 swift-test:
 	swift test --scratch-path $(BUILD) $(SWIFT_TEST_ARGS)
 
+# libFuzzer targets (scripts/fuzz.sh): `make fuzz` runs each for FUZZ_SECONDS; the test
+# command runs each for FUZZ_SMOKE_SECONDS.
+fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	bash scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
 # The kernelspec goes into the venv (sys-prefix) and JUPYTER_PATH points there first, so a
 # `morph` kernelspec installed elsewhere (e.g. --user) cannot shadow the binary under test.
 kernelspec: build-release venv
@@ -57,8 +68,11 @@ integration: kernelspec
 	  PATH=$(VENV_ABS)/bin:$$PATH \
 	  $(VENV_ABS)/bin/python -m pytest Tests/integration -ra --durations=10 --timeout=$(PYTEST_TIMEOUT) $(PYTEST_ARGS)
 
-# Kernel benchmark (Morph vs ipykernel, release build); results go to bench/RESULTS.md.
-bench: build-release venv kernelspec
+# Benchmarks (release builds); results go to bench/RESULTS.md.
+bench: bench-kernel
+
+# Kernel benchmark: Morph vs ipykernel side by side.
+bench-kernel: build-release venv kernelspec
 	VENV=$(VENV) bash bench/setup.sh
 	JUPYTER_PATH=$(VENV_ABS)/share/jupyter MORPH_BIN=$(MORPH) \
 	  $(VENV_ABS)/bin/python bench/kernel/bench_kernel.py --write bench/RESULTS.md

@@ -110,12 +110,18 @@ class Result:
 class Kernel:
     """A Morph kernel started by jupyter_client from the installed kernelspec."""
 
-    def __init__(self, log_path: Path, name: str = KERNEL_NAME, cwd: str | None = None):
+    def __init__(
+        self, log_path: Path, name: str = KERNEL_NAME, cwd: str | None = None,
+        transport: str = "tcp", env: dict[str, str] | None = None,
+    ):
         self.log_path = log_path
         self._log = open(log_path, "wb")
-        self.km = KernelManager(kernel_name=name)
+        self.km = KernelManager(kernel_name=name, transport=transport)
+        if transport == "ipc":
+            self.km.ip = str(log_path.parent / "morph-ipc")
         started = time.monotonic()
-        self.km.start_kernel(stderr=self._log, stdout=self._log, cwd=cwd)
+        extra = {"env": {**os.environ, **env}} if env else {}
+        self.km.start_kernel(stderr=self._log, stdout=self._log, cwd=cwd, **extra)
         self.kc: BlockingKernelClient = self.km.client()
         self.kc.start_channels()
         try:

@@ -37,10 +37,14 @@ class MorphKernelTests(jupyter_kernel_test.KernelTests):
         {"code": "6 * 7", "result": "42"},
         {"code": "1 + 2", "result": "3"},
         {"code": '"ab" + "cd"', "mime": "text/plain"},
+        # an image value as the cell's result: a PNG (synthetic data needs no files)
+        {"code": 'dataset("synthetic", train: 1, test: 2).test[1]', "mime": "image/png"},
     ]
 
     code_display_data = [
         {"code": 'show("hi")', "mime": "text/plain"},
+        {"code": 'show(dataset("synthetic", train: 1, test: 4).test[0..<4])', "mime": "image/png"},
+        {"code": "help(print)", "mime": "text/markdown"},
     ]
 
     # Glob-style; matches "6 * 7" only among the code_execute_result samples.

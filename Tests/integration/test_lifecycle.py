@@ -70,3 +70,15 @@ def test_shutdown_on_shell_channel_also_works(kernel: Kernel) -> None:
     reply = kernel.shell_reply(msg["header"]["msg_id"], timeout=10)
     assert reply["content"]["status"] == "ok", reply["content"]
     assert wait_until_dead(kernel, 10)
+
+
+def test_ipc_transport(tmp_path) -> None:
+    """The kernel serves ipc:// endpoints as well as tcp://."""
+    k = Kernel(tmp_path / "kernel.log", cwd=str(tmp_path), transport="ipc")
+    try:
+        assert k.km.transport == "ipc"
+        r = k.execute("let viaIPC = 20 + 22\nviaIPC")
+        assert r.status == "ok" and r.text == "42", r.describe()
+        assert k.kernel_info()["status"] == "ok"
+    finally:
+        k.shutdown()

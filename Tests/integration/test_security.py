@@ -155,3 +155,25 @@ def assert_replay_dropped(kernel: Kernel, wire: Wire, msg_id: str) -> None:
     assert not seen, "iopub shows execute_input for the replayed request"
     assert kernel.is_alive(), kernel.log_tail()
     assert wire.kernel_info() is not None
+
+
+def test_key_never_appears_in_the_log(tmp_path) -> None:
+    """Debug logging, rejected messages and a normal cell: the signing key is never logged."""
+    from morphtest import Kernel
+
+    k = Kernel(tmp_path / "kernel.log", cwd=str(tmp_path), env={"MORPH_LOG_LEVEL": "trace"})
+    try:
+        wire = Wire(k.km.get_connection_info())
+        try:
+            _, parts = wire.frames("execute_request", {"code": "1", "silent": False})
+            wire.send_raw(wire.shell, [b"<IDS|MSG>", b"0" * 64, *parts])
+            wire.send_raw(wire.shell, [b"<IDS|MSG>", *parts])
+            assert wire.kernel_info() is not None
+        finally:
+            wire.close()
+        assert k.execute('print("ok")').stream() == "ok\n"
+        key = k.km.session.key.decode()
+        log = k.log_tail(10**7)
+    finally:
+        k.shutdown()
+    assert key and key not in log, "the signing key appears in the kernel's log"

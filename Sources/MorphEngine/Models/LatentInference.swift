@@ -25,6 +25,9 @@ public struct GradientFlow: Sendable, Equatable {
             let g = try tape.backward(from: loss, inputs: [zv])[0]
             z = try z - g * stepSize
         }
+        guard z.isFinite else {
+            throw .invalidArgument("the latent gradient flow diverged (step size \(stepSize), \(steps) steps); use a smaller stepSize")
+        }
         return z
     }
 }

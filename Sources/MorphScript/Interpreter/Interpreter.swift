@@ -276,8 +276,17 @@ final class Interpreter {
         guard case .array(let elements) = expr.kind else { return .none }
         var values: [Value] = []
         values.reserveCapacity(elements.count)
-        for element in elements { values.append(try eval(element)) }
-        return .array(values)
+        var nested = false
+        for element in elements {
+            let value = try eval(element)
+            if case .array = value { nested = true }
+            values.append(value)
+        }
+        let array = Value.array(values)
+        if nested {
+            do { try array.checkNesting() } catch { throw error.placed(at: expr.start) }
+        }
+        return array
     }
 
     private func evalUnary(_ expr: Expr) throws(ScriptError) -> Value {
