@@ -718,7 +718,7 @@ def test_ipc_socket_files_are_removed_at_shutdown(tmp_path: Path) -> None:
 def needs(builtin_known, *names: str) -> None:
     missing = [n for n in names if not builtin_known(n)]
     if missing:
-        pytest.skip(f"this build has no {', '.join(missing)} builtin")
+        pytest.fail(f"this build has no {', '.join(missing)} builtin")
 
 
 def assert_clean_error(r, *words: str) -> None:
