@@ -5,7 +5,7 @@ import Testing
 /// Lemma 1 on every path, and the pixel permutation of shuffled training data.
 struct ExperimentsEngineTests {
     static func images(count: Int, seed: UInt64) -> [[Float]] {
-        var random = SplitMix64(seed: seed)
+        var random = RandomGenerator(seed: seed)
         return (0..<count).map { _ in (0..<784).map { _ in Float(random.next() % 1000) / 1000 } }
     }
 

@@ -14,7 +14,7 @@ struct ExperimentsMathTests {
     }
 
     @Test func eigenDecompositionSatisfiesDefinition() throws {
-        var random = SplitMix64(seed: 7)
+        var random = RandomGenerator(seed: 7)
         let n = 12
         var b = [Double](repeating: 0, count: n * n)
         for i in 0..<(n * n) { b[i] = Double(random.next() % 2001) / 1000 - 1 }

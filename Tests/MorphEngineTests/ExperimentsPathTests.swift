@@ -6,7 +6,7 @@ import Testing
 struct ExperimentsPathTests {
     /// A small dense matrix with entries in [−1, 1], seeded.
     static func matrix(rows: Int, columns: Int, seed: UInt64) -> [Float] {
-        var random = SplitMix64(seed: seed)
+        var random = RandomGenerator(seed: seed)
         return (0..<(rows * columns)).map { _ in Float(Int(random.next() % 2001) - 1000) / 1000 }
     }
 

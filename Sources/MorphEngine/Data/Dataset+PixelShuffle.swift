@@ -6,7 +6,7 @@ extension Dataset {
     /// `unshuffled(_:)` restores an image for display.
     public func shuffled(seed: UInt64) -> Dataset {
         let size = train.pixelsPerImage
-        var generator = SeededRandom(seed: seed)
+        var generator = RandomGenerator(seed: seed)
         var permutation = Array(0..<size)
         // Fisher–Yates with the seeded generator, so the permutation is the same on every platform.
         if size > 1 {

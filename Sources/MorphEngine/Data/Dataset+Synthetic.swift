@@ -15,8 +15,8 @@ extension Dataset {
         guard (12...256).contains(side) else {
             throw DatasetError("synthetic images must be 12 to 256 pixels wide (got \(side))")
         }
-        var trainGenerator = SeededRandom(seed: seed &* 0x2545_F491_4F6C_DD1D &+ 1)
-        var testGenerator = SeededRandom(seed: seed &* 0x2545_F491_4F6C_DD1D &+ 2)
+        var trainGenerator = RandomGenerator(seed: seed &* 0x2545_F491_4F6C_DD1D &+ 1)
+        var testGenerator = RandomGenerator(seed: seed &* 0x2545_F491_4F6C_DD1D &+ 2)
         return Dataset(
             name: "synthetic",
             train: syntheticSplit(count: train, side: side, classes: kept, generator: &trainGenerator),
@@ -24,7 +24,7 @@ extension Dataset {
             classNames: syntheticClassNames, classes: kept)
     }
 
-    private static func syntheticSplit(count: Int, side: Int, classes: [Int], generator: inout SeededRandom) -> DatasetSplit {
+    private static func syntheticSplit(count: Int, side: Int, classes: [Int], generator: inout RandomGenerator) -> DatasetSplit {
         var scalars = [Float](repeating: 0, count: count * side * side)
         var labels: [Int] = []
         labels.reserveCapacity(count)
@@ -35,7 +35,7 @@ extension Dataset {
             let cx = generator.int(in: radius...(side - 1 - radius))
             let cy = generator.int(in: radius...(side - 1 - radius))
             let thickness = generator.int(in: 1...max(1, side / 14))
-            let intensity = 0.6 + 0.4 * generator.unit()
+            let intensity = 0.6 + 0.4 * generator.nextFloat()
             let base = index * side * side
             for y in 0..<side {
                 for x in 0..<side {

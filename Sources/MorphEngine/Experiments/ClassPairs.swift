@@ -44,7 +44,7 @@ public struct ClassPairs: Sendable, Equatable {
             }
             members.append(indices)
         }
-        var random = SplitMix64(seed: seed)
+        var random = RandomGenerator(seed: seed)  // its own stream: other draws never move the pairs
         func draw(_ a: [Int], _ b: [Int], distinct: Bool, avoiding used: inout Set<ExamplePair>) -> ExamplePair {
             var pair = ExamplePair(a[0], b[b.count - 1])
             for _ in 0..<64 {
@@ -71,26 +71,5 @@ public struct ClassPairs: Sendable, Equatable {
         self.classes = chosen
         self.within = within
         self.across = across
-    }
-}
-
-/// SplitMix64: the experiments' own small seeded generator, so sampled pairs never change
-/// when other parts of the engine draw random numbers.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform index in 0..<bound (bound > 0).
-    mutating func index(below bound: Int) -> Int {
-        Int(next() % UInt64(bound))
     }
 }

@@ -24,6 +24,17 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         Float(next() >> 40) * (1.0 / Float(1 << 24))
     }
 
+    /// A uniform integer in `range`, independent of the standard library's algorithm.
+    public mutating func int(in range: ClosedRange<Int>) -> Int {
+        let span = UInt64(range.upperBound - range.lowerBound) + 1
+        return range.lowerBound + Int(next() % span)
+    }
+
+    /// A uniform index in 0..<bound (bound > 0).
+    public mutating func index(below bound: Int) -> Int {
+        Int(next() % UInt64(bound))
+    }
+
     /// A standard normal value (Box–Muller).
     public mutating func nextNormal() -> Float {
         if let spare = spareNormal {
