@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds and runs Morph's libFuzzer targets, each for SECONDS, from its committed seed corpus.
 #   scripts/fuzz.sh [SECONDS] [TARGET…]      (default: 60 s, every target)
-# Targets (fuzz/<Target>/main.swift, compiled as one module with the sources listed below):
+# Targets (fuzz/<Target>/main.swift, compiled as one module with the files fuzz/<Target>/sources
+# lists; the Wire target also links MorphJSON, built first as its own module):
 #   Wire          the kernel's wire decoder (frames → message)
 #   JSON          MorphJSON's parser
-#   ScriptParser  MorphScript's lexer, parser and is_complete checker
+#   ScriptParser  MorphScript's lexer and parser 
 #   IDX           IDX / IDX.gz / .npy / .npz readers
 #   Checkpoint    the checkpoint reader
 # Binaries and the growing corpus go to .build-fuzz/<Target>/; seeds stay in fuzz/<Target>/corpus.
@@ -19,19 +20,14 @@ all_targets=(Wire JSON ScriptParser IDX Checkpoint)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
-sources_of() {
-  local io="$root/Sources/MorphEngine/IO" json="$root/Sources/MorphJSON"
-  case "$1" in
-    Wire) echo "$root"/Sources/MorphKernel/Wire/*.swift ;;  # MorphJSON linked as its own module
-    JSON) echo "$json"/*.swift ;;
-    ScriptParser) echo "$root"/Sources/MorphScript/Syntax/*.swift "$root/Sources/MorphScript/Completeness.swift" \
-                       "$root/Sources/MorphScript/Tools/CompletenessChecker.swift" ;;
-    IDX) echo "$io/IDX.swift $io/NumPy.swift $io/NumPy+Archive.swift $io/Zlib.swift $io/FileBytes.swift" \
-              "$io/DataFileError.swift $io/NumericArray.swift $io/AtomicFile.swift" ;;
-    Checkpoint) echo "$io/Checkpoint.swift $io/Digest.swift $io/FileBytes.swift $io/DataFileError.swift" \
-                     "$io/NumericArray.swift $io/AtomicFile.swift" "$json"/*.swift ;;
-    *) return 1 ;;
-  esac
+sources_of() {  # the globs in fuzz/<Target>/sources, relative to the repository
+  local list="$root/fuzz/$1/sources" pattern f out=""
+  [ -f "$list" ] && [ -f "$root/fuzz/$1/main.swift" ] || return 1
+  while IFS= read -r pattern; do
+    [ -n "$pattern" ] || continue
+    for f in $root/$pattern; do out="$out $f"; done
+  done < "$list"
+  echo "$out"
 }
 
 build() {  # target → binary path (rebuilt when any of its sources is newer)

@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 import Testing
 @testable import MorphEngine
@@ -13,66 +12,23 @@ enum PyTorchFixture {
         FileManager.default.fileExists(atPath: directory.appendingPathComponent("autoencoder-fashion-e10.npz").path)
     }
 
-    /// A minimal reader for numpy.savez output (stored, uncompressed zip of float32 .npy files),
-    /// local to the test until the io branch's reader is on main.
+    /// The state_dict arrays of the .npz, read by the engine's own NumPy reader.
     static func loadNpz(_ url: URL) throws -> [String: Tensor] {
-        let bytes = [UInt8](try Data(contentsOf: url))
-        func u16(_ o: Int) -> Int { Int(bytes[o]) | Int(bytes[o + 1]) << 8 }
-        func u32(_ o: Int) -> Int { u16(o) | u16(o + 2) << 16 }
-        func u64(_ o: Int) -> Int { u32(o) | u32(o + 4) << 32 }
         var out: [String: Tensor] = [:]
-        var o = 0
-        while o + 30 <= bytes.count, u32(o) == 0x0403_4b50 {
-            guard u16(o + 8) == 0 else { throw EngineError.invalidArgument("compressed npz entries are not supported here") }
-            var size = u32(o + 18)
-            let nameLength = u16(o + 26), extraLength = u16(o + 28)
-            let name = String(decoding: bytes[(o + 30)..<(o + 30 + nameLength)], as: UTF8.self)
-            let extra = o + 30 + nameLength
-            if size == 0xFFFF_FFFF {  // zip64: sizes in the extra field
-                var e = extra
-                while e < extra + extraLength {
-                    if u16(e) == 1 { size = u64(e + 12) }
-                    e += 4 + u16(e + 2)
-                }
-            }
-            let start = extra + extraLength
-            let npy = Array(bytes[start..<(start + size)])
-            out[String(name.dropLast(4))] = try parseNpy(npy, name: name)
-            o = start + size
+        for named in try NumPy.readArchive(from: url.path) {
+            out[named.name] = try Tensor(shape: named.array.shape, scalars: named.array.scalars)
         }
         return out
     }
 
-    static func parseNpy(_ b: [UInt8], name: String) throws -> Tensor {
-        guard b.count > 10, b[0] == 0x93, b[1] == UInt8(ascii: "N") else { throw EngineError.invalidArgument("\(name) is not .npy") }
-        let major = b[6]
-        let headerLength = major == 1 ? Int(b[8]) | Int(b[9]) << 8 : Int(b[8]) | Int(b[9]) << 8 | Int(b[10]) << 16 | Int(b[11]) << 24
-        let headerStart = major == 1 ? 10 : 12
-        let header = String(decoding: b[headerStart..<(headerStart + headerLength)], as: UTF8.self)
-        guard header.contains("'<f4'"), header.contains("'fortran_order': False") else {
-            throw EngineError.invalidArgument("\(name): only little-endian float32 C-order arrays here")
-        }
-        let shapeText = header.split(separator: "(")[1].split(separator: ")")[0]
-        let shape = shapeText.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let data = Array(b[(headerStart + headerLength)...])
-        let count = shape.reduce(1, *)
-        var values = [Float](repeating: 0, count: count)
-        for i in 0..<count {
-            let bits = UInt32(data[4 * i]) | UInt32(data[4 * i + 1]) << 8 | UInt32(data[4 * i + 2]) << 16 | UInt32(data[4 * i + 3]) << 24
-            values[i] = Float(bitPattern: bits)
-        }
-        return try Tensor(shape: shape, scalars: values)
-    }
-
-    /// Fashion-MNIST t10k images / 255, [10000, 784], or nil when the Debian package is absent.
+    /// Fashion-MNIST t10k images / 255, [10000, 784], read by the engine's IDX reader, or nil
+    /// when the Debian package is absent.
     static func fashionTestImages() throws -> Tensor? {
         let path = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
-        guard FileManager.default.fileExists(atPath: path), let file = gzopen(path, "rb") else { return nil }
-        defer { gzclose(file) }
-        var bytes = [UInt8](repeating: 0, count: 16 + 10000 * 784)
-        let read = bytes.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
-        guard read == Int32(bytes.count), bytes[2] == 8, bytes[3] == 3 else { return nil }
-        return try Tensor(shape: [10000, 784], scalars: bytes[16...].map { Float($0) / 255 })
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let idx = try IDX.read(from: path)
+        guard idx.shape == [10000, 28, 28] else { return nil }
+        return try Tensor(shape: [10000, 784], scalars: idx.values.map { Float($0) / 255 })
     }
 }
 

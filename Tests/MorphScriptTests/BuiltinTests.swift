@@ -80,6 +80,9 @@ struct BuiltinTests {
         ("stride(from: 0, to: 10, by: 3)", "[0, 3, 6, 9]"),
         ("stride(from: 0, to: 1, by: 0.25)", "[0.0, 0.25, 0.5, 0.75]"),
         ("stride(from: 3, to: 0, by: -1)", "[3, 2, 1]"),
+        ("stride(from: 0, to: 3, by: -1)", "[]"),
+        ("stride(from: -9223372036854775807, to: 9223372036854775807, by: 9223372036854775807)", "[-9223372036854775807, 0]"),
+        ("\"e\u{301}x\".split(separator: \"é\")", "[\"\", \"x\"]"),
     ])
     func numericToolkit(_ code: String, _ expected: String) throws {
         #expect(try Harness().run(code) == expected)

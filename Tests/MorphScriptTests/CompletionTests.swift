@@ -130,4 +130,13 @@ struct CompletionTests {
         #expect(texts(result) == ["data", "datum"])
         #expect(s.completions(in: "dat", cursor: -5).cursorStart == 0)
     }
+
+    @Test func typeNamesAfterAColonInADeclaration() throws {
+        let s = try session()
+        let result = complete("let x: D|", in: s)
+        #expect(texts(result) == ["Double"])
+        #expect(result.matches.first?.type == "class")
+        #expect(texts(complete("var xs: [Hi|", in: s)) == ["History"])
+        #expect(texts(complete("let y: |", in: s)).contains("Int"))
+    }
 }

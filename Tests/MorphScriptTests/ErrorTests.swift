@@ -112,6 +112,11 @@ struct ErrorTests {
         #expect(error("5...3")?.kind == "ValueError")
         #expect(error("Int(\"abc\")")?.kind == "ValueError")
         #expect(error("for i in 3... { }")?.kind == "ValueError")
+        #expect(error("var a = []\nfor i in 0..<100000 { a = [a] }")?.message == "arrays nested more than 64 levels deep are not supported")
+        #expect(error("var a = [0]\nfor i in 0..<100000 { a[0] = a }")?.kind == "ValueError")
+        #expect(error("var a = []\nfor i in 0..<100000 { var b = []; b.append(a); a = b }")?.kind == "ValueError")
+        let doubling = error("var a = \"ab\"\nfor i in 0..<40 { a = a + a }")
+        #expect(doubling?.message == "the joined string would exceed 10000000 bytes")
     }
 
     @Test func interruptedHasItsKind() throws {

@@ -11,7 +11,7 @@ import Testing
 @Suite(.serialized)
 struct ExperimentsScriptTests {
     static let setup = """
-        let data = dataset("synthetic", classes: [0, 1], train: 256, test: 64)
+        let data = dataset("synthetic", classes: [0, 1], train: 128, test: 32)
         let shallow = AutoEncoder(latent: 4)
         let conv = ConvAutoEncoder(latent: 4)
         """
@@ -46,9 +46,9 @@ struct ExperimentsScriptTests {
         #expect(batch.data["image/png"] != nil)
         #expect(batch.plainText?.contains("8 images") == true)
         #expect(try h.run("data.classes") == "[0, 1]")
-        #expect(try h.run("data.test.count") == "64")
+        #expect(try h.run("data.test.count") == "32")
         #expect(try h.run("data.test[0..<8].count") == "8")
-        #expect(h.failure("data.test[64]")?.kind == "IndexError")
+        #expect(h.failure("data.test[32]")?.kind == "IndexError")
         #expect(try Self.result(h, "shifted(data.test[0], by: [2, 0])").data["image/png"] != nil)
         #expect(try h.run("shuffled(data, seed: 1).test[0].label") == h.run("data.test[0].label"))
     }
@@ -116,6 +116,7 @@ struct ExperimentsScriptTests {
             "latents(conv, on: data.test)",
             "jacobianNorms([shallow, conv], on: data.test, pairs: 2, steps: 8, seed: 0)",
             "translation(conv, data.test[0], shifts: 0...3)",
+            "translation(shallow, data.test[1])",
             "compare([hShallow, hConv])",
         ] {
             let bundle = try Self.result(h, code)
@@ -219,12 +220,30 @@ struct ExperimentsScriptTests {
         try h.run(Self.setup)
         try h.run("let sogae = SOGAE(latent: 3)\ntrain(sogae, on: data, epochs: 1, batchSize: 64)")
         #expect(try h.run("infer(sogae, data.test[0], steps: 10, rate: 0.01).count") == "3")
+        // Far too large a rate for Euler steps: the step halving keeps the flow finite.
+        #expect(try h.run("infer(sogae, data.test[0], steps: 50, rate: 100.0).count") == "3")
         #expect(try h.run("path(sogae, from: data.test[0], to: data.test[1], steps: 8).holds") == "true")
         try h.run("let mixture = MixtureDecoder(latent: 2, components: 4, sigma: 1.0)")
         #expect(try h.run("path(mixture, from: data.test[0], to: data.test[1], steps: 8).holds") == "true")
         try h.run("let pca = PCA(latent: 4)\ntrain(pca, on: data)")
         #expect(try h.run("pca.history.loss.count") == "1")
         #expect(try h.run("path(pca, from: data.test[0], to: data.test[1], steps: 8).holds") == "true")
+    }
+
+    static let fashionMNISTInstalled = access("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", R_OK) == 0
+
+    @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST (dataset-fashion-mnist) is not installed"))
+    func fashionMNISTSubsetTrainsAndHoldsLemma1() throws {
+        let h = Harness()
+        try h.run("let data = dataset(\"fashion-mnist\", classes: [0, 1], train: 256, test: 32)")
+        #expect(try h.run("data.classes") == "[0, 1]")
+        #expect(try h.run("data.test[0].className") == "\"T-shirt/top\"" || h.run("data.test[0].className") == "\"Trouser\"")
+        try h.run("let m = AutoEncoderBakeOff(latent: 8)\ntrain(m, on: data, epochs: 1, batchSize: 64)")
+        #expect(try h.run("m.history.testLoss.count") == "1")
+        #expect(try h.run("path(m, from: data.test[0], to: data.test[1], steps: 16).holds") == "true")
+        let strip = try Self.result(h, "interpolate(m, from: data.test[0], to: data.test[1], steps: 8)")
+        #expect(strip.data["image/png"] != nil)
+        #expect(strip.metadata["provenance"]?["data"]?.stringValue?.contains("fashion-mnist") == true)
     }
 
     @Test func everyExperimentBuiltinIsDocumented() {

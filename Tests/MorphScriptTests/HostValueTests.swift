@@ -76,4 +76,19 @@ struct HostValueTests {
         try h.run("help(makeHistory())")
         #expect(h.sink.displayed.last?.plainText?.hasPrefix("History: Losses recorded by train(…).") == true)
     }
+
+    @Test func optionalParameters() throws {
+        let library = Library(name: "optional", builtins: [
+            .function("describe", [.positional("value", .int), .labeled("unit", .optional(.string), default: Literal.none)],
+                      returns: .string, summary: "A number with an optional unit.") { call in
+                let value = try call.arguments.int("value")
+                return .string(call.arguments.has("unit") ? "\(value) \(try call.arguments.string("unit"))" : "\(value)")
+            },
+        ])
+        let h = Harness(session: Session(libraries: Library.standard + [library]))
+        #expect(try h.run("describe(3)") == "\"3\"")
+        #expect(try h.run("describe(3, unit: \"px\")") == "\"3 px\"")
+        #expect(h.failure("describe(3, unit: 4)")?.message == "argument 'unit:' of describe must be String?, got Int")
+        #expect(h.session.registry.functions["describe"]?.first?.signature == "describe(_ value: Int, unit: String? = none) -> String")
+    }
 }

@@ -14,6 +14,7 @@ struct InterpreterTests {
         ("!true", "false"),
         ("1 < 2 && 2 <= 2 && 3 > 2 && 3 >= 3", "true"),
         ("1 == 1.0", "true"),
+        ("(1 < 2) == true", "true"),
         ("\"a\" < \"b\"", "true"),
         ("\"ab\" + \"cd\"", "\"abcd\""),
         ("[1] + [2, 3]", "[1, 2, 3]"),
@@ -184,5 +185,19 @@ struct InterpreterTests {
 
     @Test func quartoOptionsAreIgnored() throws {
         #expect(try Harness().run("#| label: fig-a\n//| echo: false\n1 + 1") == "2")
+    }
+
+    @Test func typeAnnotations() throws {
+        let h = Harness()
+        try h.run("let d: Double = 1\nvar xs: [Double] = [1, 2.5]\nlet s: String = \"a\"\nlet a: Any = 3")
+        #expect(try h.run("d") == "1.0")
+        #expect(try h.run("xs") == "[1.0, 2.5]")
+        let wrong = h.failure("let n: Int = 2.5")
+        #expect(wrong?.kind == "TypeError")
+        #expect(wrong?.message == "'n' is declared as Int but the value is a Double")
+        #expect(wrong?.column == 14)
+        #expect(h.failure("let m: Strng = \"x\"")?.suggestion == "String")
+        #expect(h.failure("let q: [Int] = [1, \"a\"]")?.message.contains("holds a String") == true)
+        #expect(h.session.value(of: "n") == nil)
     }
 }

@@ -14,6 +14,8 @@ struct ParserGoldenTests {
     @Test(arguments: [
         ("let x = 1", "(let x 1)"),
         ("var y = 2.5", "(var y 2.5)"),
+        ("let z: Double = 1", "(let z: Double 1)"),
+        ("var xs: [Int] = []", "(var xs: [Int] [])"),
         ("x = 3", "(= x 3)"),
         ("x += 1; x -= 2; x *= 3; x /= 4; x %= 5", "(+= x 1)\n(-= x 2)\n(*= x 3)\n(/= x 4)\n(%= x 5)"),
         ("a[0] = 1", "(= (sub a 0) 1)"),
@@ -47,6 +49,8 @@ struct ParserGoldenTests {
         ("a || b && c", "(|| a (&& b c))"),
         ("a < b == c < d", "error 1:7 comparisons cannot be chained; combine them with && (a < b && b < c)"),
         ("x + 1 < y * 2", "(< (+ x 1) (* y 2))"),
+        ("(a < b) == c", "(== (< a b) c)"),
+        ("(0..<2)...(3)", "(... (..< 0 2) 3)"),
         ("a == b && c != d", "(&& (== a b) (!= c d))"),
         ("a <= b || a >= b || a > b", "(|| (|| (<= a b) (>= a b)) (> a b))"),
         ("if x { 1 } else { 2 }", "(if x {1} else {2})"),
@@ -74,6 +78,8 @@ struct ParserGoldenTests {
     @Test(arguments: [
         ("let = 1", "error 1:5 expected a name after 'let', found '='"),
         ("let x 1", "error 1:7 expected '=' and a value after 'let x', found number 1"),
+        ("let x: = 1", "error 1:8 expected a type name such as Int, Double, String or [Double], found '='"),
+        ("let x: [Int = 1", "error 1:13 expected ']' to close the array type, found '='"),
         ("f(1 2)", "error 1:5 expected ',' or ')' in the argument list, found number 2"),
         ("(1 + 2", "error 1:7 expected ')' to close the parenthesis opened at 1:1, found end of cell"),
         ("1 + 2)", "error 1:6 expected a new line or ';' after the statement, found ')'"),

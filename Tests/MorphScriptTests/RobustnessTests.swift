@@ -64,6 +64,50 @@ struct RobustnessTests {
         }
     }
 
+    /// A random well-formed expression, biased toward edge values.
+    func expression(_ rng: inout SplitMix, depth: Int) -> String {
+        let leaves = ["0", "1", "-1", "7", "9223372036854775807", "-9223372036854775807", "2.5", "0.0", "1e308", "-1e-308",
+                      "\"\"", "\"é😀\"", "\"a,b\"", "true", "false", "[]", "[1, 2, 3]", "[0.5, -2]", "[\"x\"]", "xs", "n", "s"]
+        guard depth > 0, rng.next() % 3 != 0 else { return rng.pick(leaves) }
+        let a = expression(&rng, depth: depth - 1), b = expression(&rng, depth: depth - 1)
+        switch rng.next() % 14 {
+        case 0: return "(\(a) \(rng.pick(["+", "-", "*", "/", "%"])) \(b))"
+        case 1: return "(\(a) \(rng.pick(["<", "<=", ">", ">=", "==", "!="])) \(b))"
+        case 2: return "(\(a) \(rng.pick(["&&", "||"])) \(b))"
+        case 3: return "\(rng.pick(["-", "!"]))(\(a))"
+        case 4: return "(\(a)\(rng.pick(["..<", "..."]))\(b))"
+        case 5: return "\(a)[\(b)]"
+        case 6: return "[\(a), \(b)]"
+        case 7: return "\(rng.pick(["mean", "sum", "min", "max", "count", "sqrt", "abs", "String", "Int", "Double", "exp", "log"]))(\(a))"
+        case 8: return "round(\(a), digits: \(b))"
+        case 9: return "pow(\(a), \(b))"
+        case 10: return "stride(from: \(a), to: \(b), by: \(rng.pick(["1", "-1", "0", "0.5", "3"])))"
+        case 11: return "\(a).\(rng.pick(["count", "first", "last", "isEmpty", "sorted()", "reversed()", "uppercased()", "lowerBound", "upperBound"]))"
+        case 12: return "min(\(a), \(b))"
+        default: return "\"\\(\(a)) and \\(\(b))\""
+        }
+    }
+
+    @Test func randomWellFormedExpressionsNeverTrap() {
+        let h = Harness()
+        _ = try? h.run("var xs = [3, 1, 2]\nvar n = 4\nvar s = \"morph\"")
+        var rng = SplitMix(state: 42)
+        var outcomes: [String: Int] = [:]
+        for _ in 0..<3000 {
+            let code = "let v = " + expression(&rng, depth: 4) + "\nxs.append(1)\nv"
+            do {
+                _ = try h.session.execute(code, in: h.context)
+                outcomes["ok", default: 0] += 1
+            } catch {
+                outcomes[error.kind, default: 0] += 1
+                #expect(error.line != nil, "\(code): \(error)")
+            }
+            _ = try? h.run("xs = [3, 1, 2]")
+        }
+        #expect((outcomes["ok"] ?? 0) > 300)
+        #expect(outcomes["SyntaxError"] == nil)
+    }
+
     @Test func seedCorpusFilesParseWithoutTrapping() throws {
         // The fuzz seeds and every regression the fuzzer found, as plain tests.
         let root = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")

@@ -45,7 +45,7 @@ def driver():
 def test_tour_runs_in_jupyterlab(lab: JupyterLab, driver, builtin_known) -> None:
     missing = unknown_builtins(TOUR, builtin_known)
     if missing:
-        pytest.skip(f"{TOUR.name} calls functions this build lacks: {', '.join(missing)}")
+        pytest.fail(f"{TOUR.name} calls functions this build lacks: {', '.join(missing)}")
     nb = with_small_parameters(TOUR)
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Morph", "language": "morph"}
     nbformat.write(nb, lab.root / "tour.ipynb")

@@ -1,6 +1,6 @@
 """Runs the engine benchmark and the PyTorch reference side by side and prints the ratios.
 
-Usage (from the package root, after `bash bench/setup.sh`):
+Usage (from the package root, after `bash bench/engine/setup.sh`):
   swift build -c release --scratch-path .build-engine --product morph-engine-bench
   bench/.venv/bin/python bench/engine/compare.py [--threads 1 2] [--models ae bakeoff conv]
       [--train-images 60000] [--binary .build-engine/release/morph-engine-bench]

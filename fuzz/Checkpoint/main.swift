@@ -1,6 +1,6 @@
 // libFuzzer target for the checkpoint reader. Each input is tried as is, and again with a valid
 // SHA-256 trailer patched in, so the fuzzer also reaches the code behind the checksum.
-// Built by fuzz/run-io.sh together with the reader sources and MorphJSON (one module, no package).
+// Built by scripts/fuzz.sh together with the reader sources and MorphJSON (one module, no package).
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCheckpoint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -1,5 +1,5 @@
 // libFuzzer target for the binary data readers: IDX / IDX.gz, and NumPy .npy / .npz (zip).
-// Built by fuzz/run-io.sh together with the reader sources (one module, no package).
+// Built by scripts/fuzz.sh together with the reader sources (one module, no package).
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzReaders(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

@@ -1,15 +1,26 @@
-// libFuzzer target for the MorphScript lexer, parser and is_complete checker (cell text from
-// any client reaches them). Built by scripts/fuzz.sh with Sources/MorphScript/Syntax/*.swift,
-// Completeness.swift and Tools/CompletenessChecker.swift (one module).
+// libFuzzer target for the MorphScript lexer and parser. Compiled together with
+// Sources/MorphScript/Syntax/*.swift only (see scripts/fuzz.sh); no top-level code, so
+// libFuzzer's own main links.
 
+/// Lexes and parses arbitrary bytes; any crash, hang or sanitizer report is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzScriptParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    let source = String(decoding: bytes, as: UTF8.self)
-    let lexed = Lexer.tokenize(source)
-    precondition(lexed.tokens.last?.kind == .endOfInput, "token list does not end with endOfInput")
-    _ = try? Parser.parse(source)
-    _ = try? Parser.parseExpression(source)
-    _ = CompletenessChecker.check(source)
+public func fuzzScriptParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    let lexed = Lexer.tokenize(text)
+    // Invariants: one end token, last; positions inside the text.
+    let scalarCount = text.unicodeScalars.count
+    guard lexed.tokens.last?.kind == .endOfInput else { fatalError("no end token") }
+    for token in lexed.tokens {
+        if token.start.offset < 0 || token.end.offset > scalarCount || token.start.line < 1 || token.start.column < 1 {
+            fatalError("token position out of range: \(token)")
+        }
+    }
+    do {
+        let program = try Parser.parse(text)
+        _ = program.dump
+    } catch {
+        if error.position.offset > scalarCount { fatalError("error position out of range: \(error)") }
+    }
+    _ = try? Parser.parseExpression(text)
     return 0
 }

@@ -14,7 +14,11 @@ struct Unary: Primitive {
     @inline(__always)
     static func unary(_ a: Tensor, _ f: (Float) -> Float) -> Tensor {
         a.scalars.withUnsafeBufferPointer { p in
-            Tensor(shape: a.shape, count: a.count) { o in for i in 0..<p.count { o[i] = f(p[i]) } }
+            Tensor(shape: a.shape, count: a.count) { o in
+                Parallel.forEachChunk(p.count, minimumPerChunk: Parallel.elementwiseGrain) { r in
+                    for i in r { o[i] = f(p[i]) }
+                }
+            }
         }
     }
 
@@ -25,7 +29,11 @@ struct Unary: Primitive {
         case let .leakyRelu(s): return Unary.unary(a) { $0 > 0 ? $0 : s * $0 }
         case .sigmoid:
             return a.scalars.withUnsafeBufferPointer { p in
-                Tensor(shape: a.shape, count: a.count) { o in Vectorized.sigmoid(p.baseAddress!, o, p.count) }
+                Tensor(shape: a.shape, count: a.count) { o in
+                    Parallel.forEachChunk(p.count, minimumPerChunk: Parallel.elementwiseGrain) { r in
+                        Vectorized.sigmoid(p.baseAddress! + r.lowerBound, o + r.lowerBound, r.count)
+                    }
+                }
             }
         case .tanh: return Unary.unary(a) { tanhf($0) }
         case .exp:
@@ -50,7 +58,9 @@ struct Unary: Primitive {
                 y.scalars.withUnsafeBufferPointer { yp in
                     Tensor(shape: v.shape, count: v.count) { o in
                         if k == 1 {
-                            for i in 0..<vp.count { o[i] = vp[i] * d(xp[i], yp[i]) }
+                            Parallel.forEachChunk(vp.count, minimumPerChunk: Parallel.elementwiseGrain) { r in
+                                for i in r { o[i] = vp[i] * d(xp[i], yp[i]) }
+                            }
                         } else {
                             for r in 0..<rows {
                                 let base = (r / k) * s, ob = r * s

@@ -21,7 +21,8 @@ public protocol AutoEncoderModel: AnyObject {
     var dataSize: Int { get }
     /// The objective `train` uses by default.
     var defaultObjective: Objective { get }
-    /// Training mode (batch norm uses batch statistics) or evaluation mode.
+    /// Training mode (batch norm uses batch statistics) or evaluation mode (the default;
+    /// `train` switches to training mode while it runs).
     var isTraining: Bool { get set }
     /// The encoding z = e(x), [N, E].
     func encode(_ x: Variable) throws(EngineError) -> Variable

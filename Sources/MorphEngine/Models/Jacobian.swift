@@ -1,9 +1,10 @@
 /// The exact decoder Jacobian dr/dz at each point of a batch, [N, D, E], by batched forward
 /// mode: all E basis tangents of `chunkSize` points go through the decoder in one pass.
+/// `cancellation` is checked between chunks (throwing `Interrupted`).
 public func jacobian(of decoder: (Variable) throws(EngineError) -> Variable, at z: Tensor,
-                     chunkSize: Int = 64) throws(EngineError) -> Tensor {
+                     chunkSize: Int = 64, cancellation: CancellationToken? = nil) throws -> Tensor {
     guard z.rank == 2, z.shape[1] > 0 else {
-        throw .invalidArgument("jacobian needs latent points [N, E], got shape \(z.shape)")
+        throw EngineError.invalidArgument("jacobian needs latent points [N, E], got shape \(z.shape)")
     }
     Memory.configured
     let n = z.shape[0], e = z.shape[1], chunk = max(1, chunkSize)
@@ -11,6 +12,7 @@ public func jacobian(of decoder: (Variable) throws(EngineError) -> Variable, at 
     var d = 0
     var start = 0
     while start < n {
+        try cancellation?.checkCancellation()
         let end = min(n, start + chunk), m = end - start
         let basis = Tensor(shape: [m * e, e], count: m * e * e) { b in
             b.update(repeating: 0, count: m * e * e)
@@ -18,7 +20,7 @@ public func jacobian(of decoder: (Variable) throws(EngineError) -> Variable, at 
         }
         let input = try Variable(z.samples(start..<end), tangent: basis, count: e)
         let out = try decoder(input)
-        guard let t = out.tangent else { throw .invalidArgument("jacobian: the decoder output does not depend on z") }
+        guard let t = out.tangent else { throw EngineError.invalidArgument("jacobian: the decoder output does not depend on z") }
         if start == 0 {
             d = out.value.sampleSize
             _ = try Tensor.elementCount(of: [n, d, e])
@@ -44,10 +46,13 @@ public func jacobian(of decoder: (Variable) throws(EngineError) -> Variable, at 
 }
 
 /// The exact decoder Jacobian of a model at each point, [N, D, E], in evaluation mode.
-public func jacobian(of model: any AutoEncoderModel, at z: Tensor, chunkSize: Int = 64) throws(EngineError) -> Tensor {
-    try model.inEvaluationMode { () throws(EngineError) in
-        try jacobian(of: { v throws(EngineError) in try model.decode(v) }, at: z, chunkSize: chunkSize)
-    }
+public func jacobian(of model: any AutoEncoderModel, at z: Tensor, chunkSize: Int = 64,
+                     cancellation: CancellationToken? = nil) throws -> Tensor {
+    let was = model.isTraining
+    model.isTraining = false
+    defer { model.isTraining = was }
+    return try jacobian(of: { v throws(EngineError) in try model.decode(v) }, at: z, chunkSize: chunkSize,
+                        cancellation: cancellation)
 }
 
 /// r(z) and the Jacobian-vector products J(z)·u for one direction per point (forward mode, K = 1):

@@ -25,6 +25,9 @@ public struct GradientFlow: Sendable, Equatable {
             let g = try tape.backward(from: loss, inputs: [zv])[0]
             z = try z - g * stepSize
         }
+        guard z.isFinite else {
+            throw .invalidArgument("the latent gradient flow diverged (step size \(stepSize), \(steps) steps); use a smaller stepSize")
+        }
         return z
     }
 }
@@ -39,7 +42,7 @@ public class DecoderModel: AutoEncoderModel {
     public let amortisedEncoder: Linear?
     /// The latent inference used by `encode`.
     public var inference: GradientFlow
-    public var isTraining = true
+    public var isTraining = false
     public var defaultObjective: Objective { .sse }
 
     init(name: String, latentSize: Int, dataSize: Int, amortised: Bool, inference: GradientFlow,

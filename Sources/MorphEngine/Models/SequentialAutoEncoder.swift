@@ -19,7 +19,10 @@ public class SequentialAutoEncoder: AutoEncoderModel {
         self.encoderInputShape = encoderInputShape
         self.encoder = encoder
         self.decoder = decoder
-        self.isTraining = true
+        // Evaluation mode until `train` switches it (batch norm then uses running statistics).
+        self.isTraining = false
+        encoder.isTraining = false
+        decoder.isTraining = false
     }
 
     public var isTraining: Bool {

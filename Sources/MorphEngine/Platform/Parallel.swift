@@ -5,6 +5,9 @@ import Dispatch
 /// The split depends only on the thread count (`BLAS.threadCount`), so results are
 /// identical for the same count; small ranges run inline.
 enum Parallel {
+    /// Elements per chunk below which elementwise loops stay on one thread.
+    static let elementwiseGrain = 1 << 15
+
     /// Runs `body` on contiguous sub-ranges of 0..<count covering it exactly once.
     static func forEachChunk(_ count: Int, minimumPerChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         let threads = min(BLAS.threadCount, max(1, count / max(1, minimumPerChunk)))

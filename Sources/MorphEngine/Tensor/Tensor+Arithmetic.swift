@@ -13,7 +13,11 @@ extension Tensor {
         if a.shape == b.shape {
             return a.scalars.withUnsafeBufferPointer { x in
                 b.scalars.withUnsafeBufferPointer { y in
-                    Tensor(shape: a.shape, count: x.count) { o in for i in 0..<x.count { o[i] = f(x[i], y[i]) } }
+                    Tensor(shape: a.shape, count: x.count) { o in
+                        Parallel.forEachChunk(x.count, minimumPerChunk: Parallel.elementwiseGrain) { r in
+                            for i in r { o[i] = f(x[i], y[i]) }
+                        }
+                    }
                 }
             }
         }

@@ -30,6 +30,9 @@ public func train(_ model: any AutoEncoderModel, on images: Tensor, epochs: Int,
     guard images.rank >= 2, images.sampleSize == model.dataSize else {
         throw EngineError.invalidArgument("\(model.name) trains on images of \(model.dataSize) values each, got shape \(images.shape)")
     }
+    guard images.batchSize > 0 else {
+        throw EngineError.invalidArgument("train needs at least one image, got shape \(images.shape)")
+    }
     guard epochs >= 0, batchSize > 0 else {
         throw EngineError.invalidArgument("train needs epochs ≥ 0 and batchSize > 0 (got \(epochs), \(batchSize))")
     }

@@ -25,8 +25,10 @@ extension Library {
                 summary: "Adds an element at the end (the array must be declared with var).",
                 doc: "Example:\n    var losses = []\n    losses.append(0.5)") { call in
             guard case .array(var a) = call.receiver else { return .none }
+            let element = call.arguments["element"]
+            if case .array = element { try Value.array([element]).checkNesting() }
             call.receiver = .none
-            a.append(call.arguments["element"])
+            a.append(element)
             call.receiver = .array(a)
             return .none
         },
@@ -122,7 +124,7 @@ extension Substring {
         var start = startIndex
         while start < endIndex {
             if self[start...].hasPrefix(needle) {
-                let end = index(start, offsetBy: needle.count)
+                let end = index(start, offsetBy: needle.count, limitedBy: endIndex) ?? endIndex
                 return start..<end
             }
             start = index(after: start)

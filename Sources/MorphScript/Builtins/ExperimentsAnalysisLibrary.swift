@@ -163,11 +163,9 @@ extension Library {
             let map = try ExperimentsSupport.run(call) { try Experiments.jacobianMap(adapter, at: image.originalPixels) }
             let values = map.map(Float.init)
             let picture = try ExperimentsSupport.run(call) { () throws -> RasterImage in
-                let range = Heatmap.range(of: [values])
-                let heat = try Heatmap.image(values, width: image.width, height: image.height, colormap: .viridis, range: range, scale: 8)
+                let heat = try Heatmap.grid([values], width: image.width, height: image.height, colormap: .viridis, scale: 8)
                 let original = try RasterImage(gray: image.originalPixels, width: image.width, height: image.height).scaled(by: 8).rgb()
-                let bar = Heatmap.bar(colormap: .viridis, range: range, height: heat.height)
-                return try ImageGrid.compose([original, heat, bar], columns: 3, padding: 4)
+                return try ImageGrid.compose([original, heat], columns: 2, padding: 4)
             }
             let total = map.reduce(0) { $0 + $1 * $1 }.squareRoot()
             let caption = "‖∂r_p/∂z‖ of \(ExperimentsSupport.label(of: model)) at \(image.name): max "

@@ -40,8 +40,9 @@ extension Library {
         summary: "The latent z explaining an image, by the gradient flow dz/dt = β (x − r(z))ᵀ dr/dz.",
         doc: """
             Euler steps from the model's encoding (its amortised encoder, or z = 0 when it has none). \
-            The flow descends ½‖x − r(z)‖²; it is stable while rate < 2/σ_max(J)². Losses, paths and \
-            strips of SOGAE and MixtureDecoder use the model's own flow (50 steps of 0.02).
+            The flow descends ½‖x − r(z)‖²; a step that would increase it is retried at half the rate \
+            (Euler steps are stable only while rate < 2/σ_max(J)²), so the flow never diverges. Losses, \
+            paths and strips of SOGAE and MixtureDecoder use the model's own flow (50 steps of 0.02).
             Example:
                 let z = infer(sogae, data.test[0], steps: 50, rate: 0.1)
             """) { call in
@@ -61,8 +62,9 @@ extension Library {
                     } else {
                         start = try engine.encode(Variable(x)).value
                     }
-                    let flow = GradientFlow(steps: steps, stepSize: Float(rate))
-                    return try flow.infer(x, from: start) { v throws(EngineError) in try engine.decode(v) }.scalars
+                    return try Training.descend(x, from: start, steps: steps, rate: Float(rate)) { v throws(EngineError) in
+                        try engine.decode(v)
+                    }
                 }
             }
             guard z.allSatisfy(\.isFinite) else {
@@ -130,21 +132,38 @@ enum Training {
             model.pixelPermutation = split.dataset.pixelPermutation
         }
         let adapter = try model.adapter()
-        let batch = try ImageBatch.from(trainSource, argument: "on", in: call)
-        guard batch.images[0].count == model.model.dataSize else {
-            throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(model.model.dataSize) pixels, these have \(batch.images[0].count)", at: "on")
+        let dataSize = model.model.dataSize
+        let images: Tensor
+        let imageCount: Int
+        let dataDescription: String
+        if case .host(let split as SplitValue) = trainSource, split.dataset.pixelPermutation == model.pixelPermutation {
+            // The stored pixels are already in the model's order: no copy per image.
+            guard split.split.pixelsPerImage == dataSize else {
+                throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(dataSize) pixels, these have \(split.split.pixelsPerImage)", at: "on")
+            }
+            images = try ExperimentsSupport.run(call) { try Tensor(shape: [split.count, dataSize], scalars: split.split.images.scalars) }
+            imageCount = split.count
+            dataDescription = split.dataDescription
+        } else {
+            let batch = try ImageBatch.from(trainSource, argument: "on", in: call)
+            guard batch.images[0].count == dataSize else {
+                throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(dataSize) pixels, these have \(batch.images[0].count)", at: "on")
+            }
+            var scalars: [Float] = []
+            scalars.reserveCapacity(batch.count * dataSize)
+            for image in batch.images { scalars += adapter.toModelOrder(image) }
+            images = try ExperimentsSupport.run(call) { try Tensor(shape: [batch.count, dataSize], scalars: scalars) }
+            imageCount = batch.count
+            dataDescription = batch.description
         }
-        var scalars: [Float] = []
-        scalars.reserveCapacity(batch.count * model.model.dataSize)
-        for image in batch.images { scalars += adapter.toModelOrder(image) }
-        let images = try ExperimentsSupport.run(call) { try Tensor(shape: [batch.count, model.model.dataSize], scalars: scalars) }
+        guard imageCount > 0 else { throw call.arguments.error("ValueError", "'on' holds no images", at: "on") }
         let testImages = try testSplit.map { (split: SplitValue) throws(ScriptError) -> [[Float]] in
             try ImageBatch.from(.host(split), argument: "on", in: call).images
         }
         let tracked = call.arguments.has("track") ? try ImageBatch.from(call.arguments["track"], argument: "track", in: call) : nil
 
         let objectiveName = (objective ?? model.model.defaultObjective).rawValue
-        let provenance = Provenance(seed: seed, data: batch.description, models: [model.specification.callText])
+        let provenance = Provenance(seed: seed, data: dataDescription, models: [model.specification.callText])
         let history = HistoryValue(modelName: model.specification.architecture, objective: objectiveName,
                                    provenance: provenance, trackedExamples: tracked?.names)
         let optimizer = model.optimizer ?? Adam(learningRate: Float(learningRate))
@@ -153,7 +172,7 @@ enum Training {
 
         let output = call.context.execution.output
         let displayID = "morph-train-\(call.context.execution.executionCount)-\(Training.nextRunNumber())"
-        let batchesPerEpoch = (batch.count + batchSize - 1) / batchSize
+        let batchesPerEpoch = (imageCount + batchSize - 1) / batchSize
         var meter = TrainingMeter(epochs: epochs, batchesPerEpoch: batchesPerEpoch)
         var throttle = UpdateThrottle(interval: updateInterval)
         let start = ContinuousClock.now
@@ -189,7 +208,7 @@ enum Training {
                 objective: objective, seed: seed, cancellation: call.context.execution.cancellation
             ) { p in
                 let lastInEpoch = p.batch == p.batchesPerEpoch - 1
-                let size = min(batchSize, batch.count - p.batch * batchSize)
+                let size = min(batchSize, imageCount - p.batch * batchSize)
                 meter.recordBatch(epoch: p.epoch, batch: p.batch, loss: Double(p.loss), images: size,
                                   elapsed: ExperimentsSupport.seconds(since: start))
                 history.batchLoss.append(Double(p.loss))
@@ -208,7 +227,7 @@ enum Training {
         let seconds = ExperimentsSupport.seconds(since: start)
         history.seconds = seconds
         model.trainingSeconds += seconds
-        model.trainedOn = batch.description
+        model.trainedOn = dataDescription
         model.lastHistory = history
         if let report {
             history.trainLoss = report.epochLosses.map(Double.init)
@@ -237,6 +256,38 @@ enum Training {
             throw ScriptError(kind: "TrainingError", message: "training finished but evaluating the test loss failed: \(evaluationError)")
         }
         return .host(history)
+    }
+
+    /// Euler steps of the gradient flow on ½‖x − r(z)‖² from `start`, halving the rate whenever a
+    /// step would increase the error (and keeping it halved), stopping early when no step helps.
+    static func descend(_ x: Tensor, from start: Tensor, steps: Int, rate: Float,
+                        decoder: (Variable) throws(EngineError) -> Variable) throws(EngineError) -> [Float] {
+        let target = try x.reshaped([x.batchSize, -1])
+        func error(_ z: Tensor) throws(EngineError) -> Float {
+            let r = try decoder(Variable(z)).value
+            var sum: Float = 0
+            for (a, b) in zip(target.scalars, r.scalars) { sum += (a - b) * (a - b) }
+            return sum / 2
+        }
+        var z = start
+        var current = try error(z)
+        var stepSize = rate
+        for _ in 0..<steps {
+            var moved = false
+            while stepSize > 1e-9 {
+                let candidate = try GradientFlow(steps: 1, stepSize: stepSize).infer(x, from: z, decoder: decoder)
+                let value = try error(candidate)
+                if value.isFinite, value <= current {
+                    z = candidate
+                    current = value
+                    moved = true
+                    break
+                }
+                stepSize /= 2
+            }
+            if !moved { break }
+        }
+        return z.scalars
     }
 
     /// Means of complete epochs of batch losses.

@@ -96,9 +96,18 @@ extension Library {
             let a = call.arguments["from"], b = call.arguments["to"], s = call.arguments["by"]
             if case .int(let start) = a, case .int(let end) = b, case .int(let step) = s {
                 guard step != 0 else { throw call.arguments.error("ValueError", "'by' must not be zero", at: "by") }
-                let n = step > 0 ? max(0, (end - start + step - 1) / step) : max(0, (start - end - step - 1) / -step)
-                guard n <= 10_000_000 else { throw call.arguments.error("ValueError", "stride would make \(n) numbers; at most 10,000,000", at: "by") }
-                return .array((0..<n).map { .int(start + $0 * step) })
+                var values: [Value] = []
+                var current = start
+                while step > 0 ? current < end : current > end {
+                    guard values.count < 10_000_000 else {
+                        throw call.arguments.error("ValueError", "stride would make more than 10,000,000 numbers", at: "by")
+                    }
+                    values.append(.int(current))
+                    let (next, overflow) = current.addingReportingOverflow(step)
+                    if overflow { break }
+                    current = next
+                }
+                return .array(values)
             }
             let start = try call.arguments.double("from"), end = try call.arguments.double("to"), step = try call.arguments.double("by")
             guard step != 0, step.isFinite else { throw call.arguments.error("ValueError", "'by' must be a non-zero finite number", at: "by") }

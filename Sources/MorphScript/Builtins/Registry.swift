@@ -36,9 +36,19 @@
 // parameters typed `.host("Model")` accept it), a one-line `summary`, and optionally
 // `displayBundle()` (rich result), `element(at:)` (subscripts), `elements()` (for-in) and
 // `fileContents(forExtension:)` (export). Its members are `.property`/`.method` entries
-// with `on: typeName`. Bodies throw `ScriptError` (use `call.arguments.error(…, at: name)`
-// to point at an argument, `call.context.engine { … }` to wrap throwing engine calls, and
-// `call.context.checkCancellation()` in long loops).
+// with `on: typeName`; add a `TypeDoc` so `help(value)` and inspection describe the type.
+// Completion after `x.` uses the declared `returns:` type names, so declare them exactly
+// (`.host("History")`, `.array(of: .host("Image"))`).
+//
+// BODIES may throw anything: a `ScriptError` reaches the user as is (placed at the call
+// unless it has a place), `Interrupted` becomes kind "Interrupted", any other error kind
+// "EngineError" with its description. Use `call.arguments.error(kind, message, at: name)`
+// to point the caret at an argument, `call.context.engine("ValueError") { … }` to choose
+// the kind for engine errors, `call.context.checkCancellation()` in long loops, and
+// `call.context.display(bundle, id:)` / `updateDisplay(_:id:)` / `newDisplayID()` for
+// live progress. Validate before calling into the engine: a trap kills the kernel.
+// A mutating method (`mutating: true`) may replace `call.receiver`; the interpreter writes
+// it back to the variable (which must be a `var`).
 
 /// A named group of builtin declarations, kept in one file.
 public struct Library: Sendable {

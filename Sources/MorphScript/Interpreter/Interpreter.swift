@@ -103,10 +103,13 @@ final class Interpreter {
 
     private func exec(_ statement: Stmt) throws(ScriptError) -> Flow {
         switch statement.kind {
-        case .declaration(let isVariable, let name, _, let valueExpr):
-            let value = try eval(valueExpr)
+        case .declaration(let isVariable, let name, _, let annotation, let valueExpr):
+            var value = try eval(valueExpr)
             if value.isNone, case .call = valueExpr.kind {
                 throw ScriptError("TypeError", "this call returns nothing, so there is no value to bind to '\(name)'", at: valueExpr.start)
+            }
+            if let annotation {
+                value = try TypeAnnotations.conform(value, to: annotation, name: name, registry: registry, valueStart: valueExpr.start)
             }
             declare(name, Binding(value: value, isVariable: isVariable))
             return .normal
@@ -231,71 +234,140 @@ final class Interpreter {
 
     // MARK: Expressions
 
+    /// Evaluates an expression. Each kind is evaluated in its own small function so that
+    /// the recursion's stack frames stay small (deep expressions run on small stacks).
     func eval(_ expr: Expr) throws(ScriptError) -> Value {
         switch expr.kind {
         case .integer(let i): return .int(i)
         case .float(let d): return .double(d)
         case .bool(let b): return .bool(b)
-        case .string(let segments):
-            var text = ""
-            for segment in segments {
-                switch segment {
-                case .text(let t): text += t
-                case .interpolation(let inner): text += try eval(inner).text
-                }
-            }
-            return .string(text)
-        case .array(let elements):
-            var values: [Value] = []
-            values.reserveCapacity(elements.count)
-            for element in elements { values.append(try eval(element)) }
-            return .array(values)
-        case .identifier(let name):
-            if let binding = lookup(name) { return binding.value }
-            if registry.functions[name] != nil { return .function(name) }
-            throw nameError(name, at: expr.start)
-        case .unary(let op, let operand):
-            return try Operators.apply(op, try eval(operand), at: expr.start)
-        case .binary(let op, let lhsExpr, let rhsExpr, let operatorStart):
-            let lhs = try eval(lhsExpr)
-            if op == .and || op == .or {
-                guard case .bool(let a) = lhs else {
-                    throw ScriptError("TypeError", "'\(op.rawValue)' needs Bool operands, got \(lhs.typeName)", at: lhsExpr.start)
-                }
-                if op == .and && !a { return .bool(false) }
-                if op == .or && a { return .bool(true) }
-                let rhs = try eval(rhsExpr)
-                guard case .bool(let b) = rhs else {
-                    throw ScriptError("TypeError", "'\(op.rawValue)' needs Bool operands, got \(rhs.typeName)", at: rhsExpr.start)
-                }
-                return .bool(b)
-            }
-            let rhs = try eval(rhsExpr)
-            return try Operators.apply(op, lhs, rhs, at: operatorStart)
-        case .range(let lowerExpr, let upperExpr, let closed):
-            let lower = try lowerExpr.map { (e: Expr) throws(ScriptError) -> Int in try rangeBound(e) }
-            let upper = try upperExpr.map { (e: Expr) throws(ScriptError) -> Int in try rangeBound(e) }
-            if let lower, let upper, closed ? lower > upper : lower > upper {
-                throw ScriptError("ValueError", "invalid range \(lower)\(closed ? "..." : "..<")\(upper): the lower bound must not exceed the upper bound", at: expr.start)
-            }
-            return .range(RangeValue(lower: lower, upper: upper, closed: closed))
-        case .call(let callee, let arguments):
-            return try evalCall(callee, arguments, expr)
-        case .member(let baseExpr, let name, let nameStart):
-            let base = try eval(baseExpr)
-            guard let overloads = registry.member(name, of: base.memberTypeNames), let first = overloads.first else {
-                throw memberError(name, of: base, at: nameStart)
-            }
-            guard first.kind == .property else {
-                throw ScriptError("TypeError", "'\(name)' is a method of \(base.typeName); call it: \(name)(…)", at: nameStart)
-            }
-            var invocation = Invocation(receiver: base, arguments: Arguments(), context: callContext(at: nameStart))
-            return try run(first, &invocation, at: nameStart)
-        case .subscript(let baseExpr, let indexExpr):
-            let base = try eval(baseExpr)
-            let index = try eval(indexExpr)
-            return try Subscripts.get(base, at: index, position: indexExpr.start)
+        case .identifier: return try evalIdentifier(expr)
+        case .string: return try evalString(expr)
+        case .array: return try evalArray(expr)
+        case .unary: return try evalUnary(expr)
+        case .binary: return try evalBinary(expr)
+        case .range: return try evalRange(expr)
+        case .call: return try evalCall(expr)
+        case .member: return try evalMember(expr)
+        case .subscript: return try evalSubscript(expr)
         }
+    }
+
+    private func evalIdentifier(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .identifier(let name) = expr.kind else { return .none }
+        if let binding = lookup(name) { return binding.value }
+        if registry.functions[name] != nil { return .function(name) }
+        throw nameError(name, at: expr.start)
+    }
+
+    private func evalString(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .string(let segments) = expr.kind else { return .none }
+        var text = ""
+        for segment in segments {
+            switch segment {
+            case .text(let t): text += t
+            case .interpolation(let inner): text += try eval(inner).text
+            }
+        }
+        return .string(text)
+    }
+
+    private func evalArray(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .array(let elements) = expr.kind else { return .none }
+        var values: [Value] = []
+        values.reserveCapacity(elements.count)
+        var nested = false
+        for element in elements {
+            let value = try eval(element)
+            if case .array = value { nested = true }
+            values.append(value)
+        }
+        let array = Value.array(values)
+        if nested {
+            do { try array.checkNesting() } catch { throw error.placed(at: expr.start) }
+        }
+        return array
+    }
+
+    private func evalUnary(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .unary(let op, let operand) = expr.kind else { return .none }
+        return try Operators.apply(op, try eval(operand), at: expr.start)
+    }
+
+    private func evalBinary(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .binary(let op, let lhsExpr, let rhsExpr, let operatorStart) = expr.kind else { return .none }
+        if case .binary = lhsExpr.kind {
+            return try evalChain(expr)
+        }
+        let lhs = try eval(lhsExpr)
+        if op == .and || op == .or {
+            return try evalLogical(op, lhs, lhsExpr, rhsExpr)
+        }
+        let rhs = try eval(rhsExpr)
+        return try Operators.apply(op, lhs, rhs, at: operatorStart)
+    }
+
+    /// A left-nested chain (`a + b + c + …`) evaluated along its spine without recursion.
+    private func evalChain(_ expr: Expr) throws(ScriptError) -> Value {
+        var spine: [Expr] = []
+        var leftmost = expr
+        while case .binary(_, let lhs, _, _) = leftmost.kind {
+            spine.append(leftmost)
+            leftmost = lhs
+        }
+        var value = try eval(leftmost)
+        for node in spine.reversed() {
+            guard case .binary(let op, let lhsExpr, let rhsExpr, let operatorStart) = node.kind else { continue }
+            if op == .and || op == .or {
+                value = try evalLogical(op, value, lhsExpr, rhsExpr)
+            } else {
+                value = try Operators.apply(op, value, try eval(rhsExpr), at: operatorStart)
+            }
+        }
+        return value
+    }
+
+    private func evalLogical(_ op: BinaryOperator, _ lhs: Value, _ lhsExpr: Expr, _ rhsExpr: Expr) throws(ScriptError) -> Value {
+        guard case .bool(let a) = lhs else {
+            throw ScriptError("TypeError", "'\(op.rawValue)' needs Bool operands, got \(lhs.typeName)", at: lhsExpr.start)
+        }
+        if op == .and && !a { return .bool(false) }
+        if op == .or && a { return .bool(true) }
+        let rhs = try eval(rhsExpr)
+        guard case .bool(let b) = rhs else {
+            throw ScriptError("TypeError", "'\(op.rawValue)' needs Bool operands, got \(rhs.typeName)", at: rhsExpr.start)
+        }
+        return .bool(b)
+    }
+
+    private func evalRange(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .range(let lowerExpr, let upperExpr, let closed) = expr.kind else { return .none }
+        let lower = try lowerExpr.map { (e: Expr) throws(ScriptError) -> Int in try rangeBound(e) }
+        let upper = try upperExpr.map { (e: Expr) throws(ScriptError) -> Int in try rangeBound(e) }
+        if let lower, let upper, lower > upper {
+            throw ScriptError("ValueError", "invalid range \(lower)\(closed ? "..." : "..<")\(upper): the lower bound must not exceed the upper bound", at: expr.start)
+        }
+        return .range(RangeValue(lower: lower, upper: upper, closed: closed))
+    }
+
+    private func evalMember(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .member(let baseExpr, let name, let nameStart) = expr.kind else { return .none }
+        let base = try eval(baseExpr)
+        guard let overloads = registry.member(name, of: base.memberTypeNames), let first = overloads.first else {
+            throw memberError(name, of: base, at: nameStart)
+        }
+        guard first.kind == .property else {
+            throw ScriptError("TypeError", "'\(name)' is a method of \(base.typeName); call it: \(name)(…)", at: nameStart)
+        }
+        var invocation = Invocation(receiver: base, arguments: Arguments(), context: callContext(at: nameStart))
+        return try run(first, &invocation, at: nameStart)
+    }
+
+    private func evalSubscript(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .subscript(let baseExpr, let indexExpr) = expr.kind else { return .none }
+        let base = try eval(baseExpr)
+        let index = try eval(indexExpr)
+        return try Subscripts.get(base, at: index, position: indexExpr.start)
     }
 
     private func rangeBound(_ expr: Expr) throws(ScriptError) -> Int {
@@ -327,38 +399,51 @@ final class Interpreter {
         }
     }
 
-    private func evalCall(_ callee: Expr, _ arguments: [Argument], _ whole: Expr) throws(ScriptError) -> Value {
+    private func evalCall(_ expr: Expr) throws(ScriptError) -> Value {
+        guard case .call(let callee, let arguments) = expr.kind else { return .none }
+        if case .member = callee.kind { return try evalMethodCall(callee, arguments) }
+        return try evalFunctionCall(callee, arguments)
+    }
+
+    private func evaluateArguments(_ arguments: [Argument]) throws(ScriptError) -> [EvaluatedArgument] {
         var evaluated: [EvaluatedArgument] = []
         evaluated.reserveCapacity(arguments.count)
-        if case .member(let baseExpr, let name, let nameStart) = callee.kind {
-            let base = try eval(baseExpr)
-            guard let overloads = registry.member(name, of: base.memberTypeNames), let first = overloads.first else {
-                throw memberError(name, of: base, at: nameStart)
-            }
-            if first.kind == .property {
-                throw ScriptError("TypeError", "'\(name)' is a property of \(base.typeName), not a method; write it without parentheses", at: nameStart)
-            }
-            for argument in arguments {
-                evaluated.append(EvaluatedArgument(label: argument.label, value: try eval(argument.value), position: argument.start))
-            }
-            let (builtin, bound) = try ArgumentBinder.bind(overloads, evaluated, callName: "\(base.typeName).\(name)", at: nameStart)
-            let context = callContext(at: nameStart)
-            if builtin.isMutating && isAssignable(baseExpr) {
-                var result: Value = .none
-                try update(baseExpr) { (receiver: inout Value) throws(ScriptError) in
-                    var invocation = Invocation(receiver: receiver, arguments: bound, context: context)
-                    receiver = .none
-                    defer { receiver = invocation.receiver }
-                    result = try self.run(builtin, &invocation, at: nameStart)
-                }
-                return result
-            }
-            if builtin.isMutating, case .identifier(let variable) = baseExpr.kind {
-                throw ScriptError("TypeError", "cannot call mutating method '\(name)' on '\(variable)': it was declared with 'let'; declare it with 'var'", at: nameStart)
-            }
-            var invocation = Invocation(receiver: base, arguments: bound, context: context)
-            return try run(builtin, &invocation, at: nameStart)
+        for argument in arguments {
+            evaluated.append(EvaluatedArgument(label: argument.label, value: try eval(argument.value), position: argument.start))
         }
+        return evaluated
+    }
+
+    private func evalMethodCall(_ callee: Expr, _ arguments: [Argument]) throws(ScriptError) -> Value {
+        guard case .member(let baseExpr, let name, let nameStart) = callee.kind else { return .none }
+        let base = try eval(baseExpr)
+        guard let overloads = registry.member(name, of: base.memberTypeNames), let first = overloads.first else {
+            throw memberError(name, of: base, at: nameStart)
+        }
+        if first.kind == .property {
+            throw ScriptError("TypeError", "'\(name)' is a property of \(base.typeName), not a method; write it without parentheses", at: nameStart)
+        }
+        let evaluated = try evaluateArguments(arguments)
+        let (builtin, bound) = try ArgumentBinder.bind(overloads, evaluated, callName: "\(base.typeName).\(name)", at: nameStart)
+        let context = callContext(at: nameStart)
+        if builtin.isMutating && isAssignable(baseExpr) {
+            var result: Value = .none
+            try update(baseExpr) { (receiver: inout Value) throws(ScriptError) in
+                var invocation = Invocation(receiver: receiver, arguments: bound, context: context)
+                receiver = .none
+                defer { receiver = invocation.receiver }
+                result = try self.run(builtin, &invocation, at: nameStart)
+            }
+            return result
+        }
+        if builtin.isMutating, case .identifier(let variable) = baseExpr.kind {
+            throw ScriptError("TypeError", "cannot call mutating method '\(name)' on '\(variable)': it was declared with 'let'; declare it with 'var'", at: nameStart)
+        }
+        var invocation = Invocation(receiver: base, arguments: bound, context: context)
+        return try run(builtin, &invocation, at: nameStart)
+    }
+
+    private func evalFunctionCall(_ callee: Expr, _ arguments: [Argument]) throws(ScriptError) -> Value {
         if case .identifier(let name) = callee.kind, lookup(name) == nil, registry.functions[name] == nil {
             throw nameError(name, at: callee.start, called: true)
         }
@@ -366,9 +451,7 @@ final class Interpreter {
         guard case .function(let name) = function, let overloads = registry.functions[name] else {
             throw ScriptError("TypeError", "a \(function.typeName) is not a function and cannot be called", at: callee.start)
         }
-        for argument in arguments {
-            evaluated.append(EvaluatedArgument(label: argument.label, value: try eval(argument.value), position: argument.start))
-        }
+        let evaluated = try evaluateArguments(arguments)
         let (builtin, bound) = try ArgumentBinder.bind(overloads, evaluated, callName: name, at: callee.start)
         var invocation = Invocation(receiver: .none, arguments: bound, context: callContext(at: callee.start))
         return try run(builtin, &invocation, at: callee.start)

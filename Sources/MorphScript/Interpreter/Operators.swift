@@ -1,5 +1,9 @@
 /// Arithmetic, comparison and logic on values, with errors instead of traps.
 enum Operators {
+    /// Longest array (elements) or string (bytes) `+` builds, so a doubling loop fails
+    /// with an error instead of exhausting memory.
+    static let maximumLength = 10_000_000
+
     /// `lhs op rhs` for every operator except the short-circuiting `&&` and `||`.
     static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, at position: SourcePosition) throws(ScriptError) -> Value {
         switch op {
@@ -56,8 +60,14 @@ enum Operators {
             }
             return .int(result.partialValue)
         case (.string(let a), .string(let b)) where op == .add:
+            guard a.utf8.count + b.utf8.count <= maximumLength else {
+                throw ScriptError("ValueError", "the joined string would exceed \(maximumLength) bytes", at: position)
+            }
             return .string(a + b)
         case (.array(let a), .array(let b)) where op == .add:
+            guard a.count + b.count <= maximumLength else {
+                throw ScriptError("ValueError", "the joined array would exceed \(maximumLength) elements", at: position)
+            }
             return .array(a + b)
         case (.string, _) where op == .add, (_, .string) where op == .add:
             throw ScriptError("TypeError", "cannot add \(lhs.typeName) and \(rhs.typeName); convert with String(x) or interpolate: \"…\\(x)…\"", at: position)

@@ -55,6 +55,9 @@ enum Subscripts {
         base = .none
         defer { base = .array(elements) }
         try change(&elements[i])
+        if case .array = elements[i] {
+            do { try Value.array(elements).checkNesting() } catch { throw error.placed(at: position) }
+        }
     }
 
     private static func check(_ i: Int, count: Int, position: SourcePosition) throws(ScriptError) {

@@ -56,6 +56,11 @@ public struct TypeSpec: Sendable, CustomStringConvertible {
         }
     }
 
+    /// `wrapped` or nothing (a parameter declared `default: Literal.none`).
+    public static func optional(_ wrapped: TypeSpec) -> TypeSpec {
+        TypeSpec(wrapped.name + "?", elementName: wrapped.elementName) { $0.isNone || wrapped.accepts($0) }
+    }
+
     /// A value of any of `types`.
     public static func either(_ types: TypeSpec...) -> TypeSpec {
         TypeSpec(types.map(\.name).joined(separator: " or ")) { value in types.contains { $0.accepts(value) } }

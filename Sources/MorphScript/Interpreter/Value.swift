@@ -140,6 +140,27 @@ extension Value {
         return out + "\""
     }
 
+    /// Deepest nesting of arrays inside arrays a value may have: printing, comparing and
+    /// freeing nested arrays recurses, so unbounded nesting could overflow the stack.
+    public static let maximumNesting = 64
+
+    /// Whether arrays nest more than `levels` deep inside this value (stops looking there).
+    func nestsDeeper(than levels: Int) -> Bool {
+        guard case .array(let elements) = self else { return false }
+        guard levels > 0 else { return true }
+        for element in elements {
+            if case .array = element, element.nestsDeeper(than: levels - 1) { return true }
+        }
+        return false
+    }
+
+    /// Throws when this value nests arrays deeper than `maximumNesting`.
+    func checkNesting() throws(ScriptError) {
+        if nestsDeeper(than: Value.maximumNesting) {
+            throw ScriptError(kind: "ValueError", message: "arrays nested more than \(Value.maximumNesting) levels deep are not supported")
+        }
+    }
+
     /// Structural equality; host values are equal only to themselves.
     public func isEqual(to other: Value) -> Bool {
         switch (self, other) {

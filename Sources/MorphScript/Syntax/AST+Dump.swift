@@ -53,8 +53,8 @@ extension Stmt {
     /// The statement as an S-expression: `(let x 1)`, `(if c {…} else {…})`.
     public var dump: String {
         switch kind {
-        case .declaration(let isVariable, let name, _, let value):
-            return "(\(isVariable ? "var" : "let") \(name) \(value.dump))"
+        case .declaration(let isVariable, let name, _, let type, let value):
+            return "(\(isVariable ? "var" : "let") \(name)\(type.map { ": " + $0.spelling } ?? "") \(value.dump))"
         case .assignment(let target, let compound, let value):
             return "(\(compound.map { $0.rawValue } ?? "")= \(target.dump) \(value.dump))"
         case .expression(let e):

@@ -74,6 +74,8 @@ public struct Expr: Sendable {
     public var end: SourcePosition
     /// Height of the tree below this node (1 for a leaf); bounds recursion when evaluating.
     public var depth: Int
+    /// Whether it is written in parentheses (so `(a < b) == c` is not a chained comparison).
+    public var isParenthesized = false
 
     /// A node from its parts.
     public init(_ kind: Kind, start: SourcePosition, end: SourcePosition, depth: Int = 1) {
@@ -84,12 +86,32 @@ public struct Expr: Sendable {
     }
 }
 
+/// A written type, as in `let x: Double = 1` or `var xs: [Int] = []`.
+public struct TypeAnnotation: Sendable, Equatable {
+    /// The type's name (`Double`), or the element's name for an array type.
+    public var name: String
+    /// Whether it is written `[name]`.
+    public var isArray: Bool
+    /// Where the type is written.
+    public var start: SourcePosition
+
+    /// An annotation from its parts.
+    public init(name: String, isArray: Bool, start: SourcePosition) {
+        self.name = name
+        self.isArray = isArray
+        self.start = start
+    }
+
+    /// As written: `Double` or `[Double]`.
+    public var spelling: String { isArray ? "[\(name)]" : name }
+}
+
 /// A statement node with where it starts and ends in the cell.
 public struct Stmt: Sendable {
     /// What the statement is.
     public indirect enum Kind: Sendable {
-        /// `let name = value` or `var name = value`.
-        case declaration(isVariable: Bool, name: String, nameStart: SourcePosition, value: Expr)
+        /// `let name = value` or `var name = value`, optionally with a type (`let x: Double = 1`).
+        case declaration(isVariable: Bool, name: String, nameStart: SourcePosition, type: TypeAnnotation?, value: Expr)
         /// `target = value`, or `target op= value` when `compound` is set.
         case assignment(target: Expr, compound: BinaryOperator?, value: Expr)
         case expression(Expr)

@@ -153,13 +153,18 @@ public struct Parser {
             }
             let nameStart = current.start
             advance()
+            var type: TypeAnnotation?
+            if current.kind == .colon {
+                advance()
+                type = try parseTypeAnnotation()
+            }
             guard current.kind == .equal else {
                 throw unexpected("'=' and a value after '\(keyword) \(name)'")
             }
             advance()
             skipNewlines()
             let value = try parseExpression()
-            return Stmt(.declaration(isVariable: isVariable, name: name, nameStart: nameStart, value: value), start: start, end: previousEnd)
+            return Stmt(.declaration(isVariable: isVariable, name: name, nameStart: nameStart, type: type, value: value), start: start, end: previousEnd)
         case .keyword(.if):
             return try parseIf()
         case .keyword(.for):
@@ -213,6 +218,21 @@ public struct Parser {
             let value = try parseExpression()
             return Stmt(.assignment(target: expr, compound: compound, value: value), start: start, end: previousEnd)
         }
+    }
+
+    /// `Name` or `[Name]` after `let x:`.
+    private mutating func parseTypeAnnotation() throws(ParseError) -> TypeAnnotation {
+        let start = current.start
+        if current.kind == .leftBracket {
+            advance()
+            guard case .identifier(let name) = current.kind else { throw unexpected("a type name such as Double inside [ ]") }
+            advance()
+            _ = try expect(.rightBracket, "']' to close the array type")
+            return TypeAnnotation(name: name, isArray: true, start: start)
+        }
+        guard case .identifier(let name) = current.kind else { throw unexpected("a type name such as Int, Double, String or [Double]") }
+        advance()
+        return TypeAnnotation(name: name, isArray: false, start: start)
     }
 
     private mutating func parseIf() throws(ParseError) -> Stmt {
@@ -283,7 +303,7 @@ public struct Parser {
             let token = current
             if token.kind == .halfOpenRange || token.kind == .closedRange {
                 guard Parser.rangePrecedence >= minimumPrecedence else { return lhs }
-                if case .range = lhs.kind {
+                if case .range = lhs.kind, !lhs.isParenthesized {
                     throw ParseError(message: "ranges cannot be chained; write one range such as 0..<8", position: token.start)
                 }
                 let closed = token.kind == .closedRange
@@ -301,7 +321,7 @@ public struct Parser {
             advance()
             skipNewlines()
             let rhs = try parseBinary(minimumPrecedence: op.precedence + 1)
-            if op.precedence == 3, case .binary(let inner, _, _, _) = lhs.kind, inner.precedence == 3 {
+            if op.precedence == 3, !lhs.isParenthesized, case .binary(let inner, _, _, _) = lhs.kind, inner.precedence == 3 {
                 throw ParseError(message: "comparisons cannot be chained; combine them with && (a < b && b < c)", position: token.start)
             }
             lhs = try node(.binary(op, lhs, rhs, operatorStart: token.start), lhs.start, rhs.end, children: lhs, rhs)
@@ -329,63 +349,19 @@ public struct Parser {
         }
     }
 
+    // Each construct is parsed in its own small function, so the recursion's stack frames
+    // stay small (deeply nested cells must not need a large stack).
+
     private mutating func parsePostfix() throws(ParseError) -> Expr {
         var expr = try parsePrimary()
         while true {
             switch current.kind {
             case .leftParen:
-                advance()
-                var arguments: [Argument] = []
-                var depth = expr.depth
-                while current.kind != .rightParen {
-                    let argStart = current.start
-                    var label: String?
-                    if peekKind() == .colon {
-                        switch current.kind {
-                        case .identifier(let name): label = name
-                        case .keyword(let k): label = k.rawValue
-                        default: break
-                        }
-                        if label != nil { advance(); advance() }
-                    }
-                    let value = try parseExpression()
-                    depth = max(depth, value.depth)
-                    arguments.append(Argument(label: label, start: argStart, value: value))
-                    if current.kind == .comma {
-                        advance()
-                    } else if current.kind != .rightParen {
-                        throw unexpected("',' or ')' in the argument list")
-                    }
-                }
-                let close = current
-                advance()
-                expr = try node(.call(callee: expr, arguments: arguments), expr.start, close.end, childDepth: depth)
+                expr = try parseCall(of: expr)
             case .leftBracket:
-                advance()
-                if current.kind == .rightBracket {
-                    throw ParseError(message: "a subscript needs an index, such as a[0] or a[0..<8]", position: current.start)
-                }
-                let index = try parseExpression()
-                if current.kind == .comma {
-                    throw ParseError(message: "subscripts take a single index; write a[i][j] for nested arrays", position: current.start)
-                }
-                guard current.kind == .rightBracket else {
-                    throw unexpected("']' to close the subscript")
-                }
-                let close = current
-                advance()
-                expr = try node(.subscript(base: expr, index: index), expr.start, close.end, children: expr, index)
+                expr = try parseSubscript(of: expr)
             case .dot:
-                advance()
-                guard case .identifier(let name) = current.kind else {
-                    if case .keyword(let k) = current.kind {
-                        throw ParseError(message: "expected a member name after '.', found the keyword '\(k.rawValue)'", position: current.start)
-                    }
-                    throw unexpected("a member name after '.'")
-                }
-                let nameToken = current
-                advance()
-                expr = try node(.member(base: expr, name: name, nameStart: nameToken.start), expr.start, nameToken.end, children: expr)
+                expr = try parseMember(of: expr)
             case .newline:
                 // A line that starts with `.member` continues the expression.
                 var lookahead = index
@@ -399,6 +375,70 @@ public struct Parser {
                 return expr
             }
         }
+    }
+
+    private mutating func parseCall(of callee: Expr) throws(ParseError) -> Expr {
+        advance()
+        var arguments: [Argument] = []
+        var depth = callee.depth
+        while current.kind != .rightParen {
+            let argument = try parseArgument()
+            depth = max(depth, argument.value.depth)
+            arguments.append(argument)
+            if current.kind == .comma {
+                advance()
+            } else if current.kind != .rightParen {
+                throw unexpected("',' or ')' in the argument list")
+            }
+        }
+        let close = current
+        advance()
+        return try node(.call(callee: callee, arguments: arguments), callee.start, close.end, childDepth: depth)
+    }
+
+    private mutating func parseArgument() throws(ParseError) -> Argument {
+        let start = current.start
+        var label: String?
+        if peekKind() == .colon {
+            switch current.kind {
+            case .identifier(let name): label = name
+            case .keyword(let k): label = k.rawValue
+            default: break
+            }
+            if label != nil { advance(); advance() }
+        }
+        let value = try parseExpression()
+        return Argument(label: label, start: start, value: value)
+    }
+
+    private mutating func parseSubscript(of base: Expr) throws(ParseError) -> Expr {
+        advance()
+        if current.kind == .rightBracket {
+            throw ParseError(message: "a subscript needs an index, such as a[0] or a[0..<8]", position: current.start)
+        }
+        let index = try parseExpression()
+        if current.kind == .comma {
+            throw ParseError(message: "subscripts take a single index; write a[i][j] for nested arrays", position: current.start)
+        }
+        guard current.kind == .rightBracket else {
+            throw unexpected("']' to close the subscript")
+        }
+        let close = current
+        advance()
+        return try node(.subscript(base: base, index: index), base.start, close.end, children: base, index)
+    }
+
+    private mutating func parseMember(of base: Expr) throws(ParseError) -> Expr {
+        advance()
+        guard case .identifier(let name) = current.kind else {
+            if case .keyword(let k) = current.kind {
+                throw ParseError(message: "expected a member name after '.', found the keyword '\(k.rawValue)'", position: current.start)
+            }
+            throw unexpected("a member name after '.'")
+        }
+        let nameToken = current
+        advance()
+        return try node(.member(base: base, name: name, nameStart: nameToken.start), base.start, nameToken.end, children: base)
     }
 
     private mutating func parsePrimary() throws(ParseError) -> Expr {
@@ -419,42 +459,62 @@ public struct Parser {
         case .stringStart:
             return try parseString()
         case .leftParen:
-            advance()
-            if current.kind == .rightParen {
-                throw ParseError(message: "empty parentheses are not a value; put an expression inside", position: token.start)
-            }
-            let inner = try parseExpression()
-            if current.kind == .comma {
-                throw ParseError(message: "tuples are not supported; use an array [a, b]", position: current.start)
-            }
-            _ = try expect(.rightParen, "')' to close the parenthesis opened at \(token.start)")
-            return inner
+            return try parseParenthesized()
         case .leftBracket:
-            advance()
-            var elements: [Expr] = []
-            var depth = 0
-            while current.kind != .rightBracket {
-                let element = try parseExpression()
-                depth = max(depth, element.depth)
-                elements.append(element)
-                if current.kind == .comma {
-                    advance()
-                } else if current.kind != .rightBracket {
-                    throw unexpected("',' or ']' in the array")
-                }
-            }
-            let close = current
-            advance()
-            return try node(.array(elements), token.start, close.end, childDepth: depth)
-        case .keyword(let k):
-            throw ParseError(message: "expected an expression, found the keyword '\(k.rawValue)'", position: token.start)
-        case .rightParen:
-            throw ParseError(message: "unbalanced ')': there is no '(' for it to close", position: token.start)
-        case .rightBracket:
-            throw ParseError(message: "unbalanced ']': there is no '[' for it to close", position: token.start)
+            return try parseArrayLiteral()
         default:
-            throw unexpected("an expression")
+            throw unexpectedPrimary()
         }
+    }
+
+    private func unexpectedPrimary() -> ParseError {
+        let token = current
+        switch token.kind {
+        case .keyword(let k):
+            return ParseError(message: "expected an expression, found the keyword '\(k.rawValue)'", position: token.start)
+        case .rightParen:
+            return ParseError(message: "unbalanced ')': there is no '(' for it to close", position: token.start)
+        case .rightBracket:
+            return ParseError(message: "unbalanced ']': there is no '[' for it to close", position: token.start)
+        default:
+            return unexpected("an expression")
+        }
+    }
+
+    private mutating func parseParenthesized() throws(ParseError) -> Expr {
+        let open = current
+        advance()
+        if current.kind == .rightParen {
+            throw ParseError(message: "empty parentheses are not a value; put an expression inside", position: open.start)
+        }
+        let inner = try parseExpression()
+        if current.kind == .comma {
+            throw ParseError(message: "tuples are not supported; use an array [a, b]", position: current.start)
+        }
+        _ = try expect(.rightParen, "')' to close the parenthesis opened at \(open.start)")
+        var parenthesized = inner
+        parenthesized.isParenthesized = true
+        return parenthesized
+    }
+
+    private mutating func parseArrayLiteral() throws(ParseError) -> Expr {
+        let open = current
+        advance()
+        var elements: [Expr] = []
+        var depth = 0
+        while current.kind != .rightBracket {
+            let element = try parseExpression()
+            depth = max(depth, element.depth)
+            elements.append(element)
+            if current.kind == .comma {
+                advance()
+            } else if current.kind != .rightBracket {
+                throw unexpected("',' or ']' in the array")
+            }
+        }
+        let close = current
+        advance()
+        return try node(.array(elements), open.start, close.end, childDepth: depth)
     }
 
     private mutating func parseString() throws(ParseError) -> Expr {

@@ -54,6 +54,17 @@ struct Completer {
             }
             return CompletionResult(matches: matches, cursorStart: start, cursorEnd: cursor)
         }
+        // Type names after `let name:` (or `let name: [`).
+        var colon = wordIndex - 1
+        if colon >= 0, tokens[colon].kind == .leftBracket { colon -= 1 }
+        if colon >= 2, tokens[colon].kind == .colon,
+           tokens[colon - 2].kind == .keyword(.let) || tokens[colon - 2].kind == .keyword(.var) {
+            let names = Set(TypeAnnotations.builtinNames).union(registry.types.keys).sorted()
+            for name in names where fits(name) {
+                add(name, "class", registry.types[name]?.summary ?? Documentation.builtinTypeSummaries[name] ?? "")
+            }
+            return CompletionResult(matches: matches, cursorStart: start, cursorEnd: cursor)
+        }
         if wordIndex >= 1, case .integer = tokens[wordIndex - 1].kind, word.isEmpty {
             return empty
         }

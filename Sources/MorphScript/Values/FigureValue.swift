@@ -96,11 +96,14 @@ public final class PictureValue: HostValue {
 
     public var summary: String { caption }
 
-    public func displayBundle() -> MimeBundle {
+    /// The PNG bundle, encoded once: showing a picture again costs no re-encoding.
+    private lazy var bundle: MimeBundle = {
         var bundle = MimeBundle(png: image, description: caption)
         bundle.data["text/plain"] = .string(caption)
         return provenance.stamped(bundle)
-    }
+    }()
+
+    public func displayBundle() -> MimeBundle { bundle }
 
     public func fileContents(forExtension fileExtension: String) throws(ScriptError) -> [UInt8]? {
         do {
