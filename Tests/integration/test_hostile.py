@@ -697,8 +697,6 @@ def test_ipc_transport_works_like_tcp(tmp_path: Path) -> None:
     assert k.process.returncode == 0, k.log()[-2000:]
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: morph leaves its ipc socket files at shutdown "
-                   "(jupyter_client's KernelManager deletes them; ipykernel deletes its own)")
 def test_ipc_socket_files_are_removed_at_shutdown(tmp_path: Path) -> None:
     k = DirectKernel(tmp_path, transport="ipc")
     k.close()

@@ -1,4 +1,7 @@
 import CZeroMQ
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Logging
 import MorphEngine
 import Synchronization
@@ -109,6 +112,10 @@ public final class KernelServer: Sendable {
         if allJoined {
             heartbeat.close()
             zmq.terminate()
+        }
+        // ZeroMQ leaves an ipc endpoint's socket file behind; remove ours as ipykernel does.
+        for endpoint in endpoints.values where endpoint.hasPrefix("ipc://") {
+            unlink(String(endpoint.dropFirst("ipc://".count)))
         }
         return context.shutdownWantsRestart ?? false
     }
