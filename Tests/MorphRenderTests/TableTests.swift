@@ -85,6 +85,13 @@ import Testing
         #expect(row.contains("1.5e-7"))
     }
 
+    @Test func automaticPrecisionKeepsSmallValuesBesideLargeOnes() throws {
+        let table = try Table(columns: [Column("value", numbers: [9462.1, 0.0512])])
+        let lines = table.plainText().split(separator: "\n")
+        #expect(lines[2].contains("9462.1"))
+        #expect(lines[3].contains("0.051"))
+    }
+
     @Test func longTablesAreShortenedOnlyInDisplays() throws {
         let table = try Table(columns: [Column("i", integers: Array(0..<250))])
         #expect(table.plainText().contains("… 150 more rows"))

@@ -43,11 +43,18 @@ public struct Column: Sendable, Equatable {
     var numberStyle: NumberStyle {
         if let precision { return .decimals(min(max(precision, 0), 15)) }
         var largest = 0.0
-        for case .number(let d) in cells where d.isFinite { largest = max(largest, abs(d)) }
+        var smallest = Double.infinity
+        for case .number(let d) in cells where d.isFinite && d != 0 {
+            largest = max(largest, abs(d))
+            smallest = min(smallest, abs(d))
+        }
         if largest == 0 { return .decimals(cells.contains { if case .number = $0 { return true } else { return false } } ? 1 : 0) }
         if largest < 1e-4 || largest >= 1e9 { return .significant(4) }
-        let magnitude = Int(floor(log10(largest)))
-        return .decimals(min(max(3 - magnitude, 0), 6))
+        // Four significant digits for the largest value, and at least two for the smallest
+        // (a column mixing 9462 and 0.05 must not show the small one as 0).
+        let forLargest = 3 - Int(floor(log10(largest)))
+        let forSmallest = 1 - Int(floor(log10(smallest)))
+        return .decimals(min(max(forLargest, forSmallest, 0), 6))
     }
 
     /// The display text of each cell.
