@@ -28,8 +28,10 @@ import Testing
             _ = zmq_setsockopt(iopub.handle, ZMQ_SUBSCRIBE, "", 0)
         }
 
+        /// The next message; the 20 s bound only turns a hang into a failure (sanitizer builds
+        /// running beside the engine's tests are slow, but a reply never takes seconds otherwise).
         func receive(_ socket: ZMQSocket) throws -> Message {
-            guard try socket.waitForInput(timeoutMilliseconds: 5000), let frames = try socket.receive(wait: false) else {
+            guard try socket.waitForInput(timeoutMilliseconds: 20_000), let frames = try socket.receive(wait: false) else {
                 throw ZMQError("timed out waiting for a message")
             }
             return try codec.decode(frames)

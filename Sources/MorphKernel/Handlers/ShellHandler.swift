@@ -80,11 +80,13 @@ public final class ShellHandler {
 
         if storeHistory { executionCount += 1 }
         let count = executionCount
+        // Clear an interrupt that came while idle before the cell is announced: an interrupt sent
+        // once a client has seen execute_input must reach this cell, not be wiped by the reset.
+        context.cancellation.reset()
         if !isSilent {
             context.publish("execute_input", content: ["code": .string(code), "execution_count": JSON(count)],
                             parent: request, via: transport)
         }
-        context.cancellation.reset()
         let sink = IOPubSink(context: context, outlet: transport, parent: request, isSilent: isSilent)
         let reader = StdinReader(context: context, transport: transport, request: request, isAllowed: allowStdin)
         let execution = ExecutionContext(
