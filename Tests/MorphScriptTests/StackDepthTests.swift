@@ -26,6 +26,12 @@ struct StackDepthTests {
         pthread_attr_destroy(&attributes)
     }
 
+    /// 2 MB, or 8 MB (a kernel thread's default stack) under ThreadSanitizer, whose
+    /// instrumentation makes every frame larger.
+    private var stackSize: Int {
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil ? 8 << 20 : 2 << 20
+    }
+
     @Test func deepestAcceptedProgramsRunOnATwoMegabyteStackInDebugBuilds() {
         let chain = Array(repeating: "1", count: Parser.maximumDepth - 2).joined(separator: " + ")
         let parens = String(repeating: "(", count: Parser.maximumNesting - 2) + "2" + String(repeating: ")", count: Parser.maximumNesting - 2)
@@ -36,7 +42,7 @@ struct StackDepthTests {
         let members = "x" + String(repeating: ".count", count: Parser.maximumDepth - 2)
         let calls = "[1]" + String(repeating: ".reversed()", count: Parser.maximumDepth / 2 - 2)
         var results: [String?] = []
-        onThread(stack: 2 << 20) {
+        onThread(stack: stackSize) {
             let h = Harness()
             for code in [chain, parens, unary, blocks, nestedArrays, subscripts, members, calls] {
                 do throws(ScriptError) { results.append(try h.run(code) ?? "none") } catch { results.append("\(error.kind): \(error.message)") }
