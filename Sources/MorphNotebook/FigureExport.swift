@@ -1,5 +1,6 @@
 import MorphEngine
 import MorphJSON
+import MorphRender
 
 /// Writes every figure a run produced (PNG and SVG outputs) under stable names:
 /// `<notebook>-cell<NN>-<k>.<ext>`, NN the cell's position in the notebook, k the figure's in the cell.
@@ -37,37 +38,5 @@ public enum FigureExport {
     static func text(_ value: JSON) -> String {
         if let s = value.stringValue { return s }
         return value.arrayValue?.compactMap(\.stringValue).joined() ?? ""
-    }
-}
-
-/// Standard base64 (RFC 4648) decoding, ignoring line breaks.
-enum Base64 {
-    static func decode(_ text: String) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count * 3 / 4)
-        var acc: UInt32 = 0
-        var bits = 0
-        var padding = 0
-        for c in text.utf8 {
-            let v: UInt32
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a") + 26)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0") + 52)
-            case UInt8(ascii: "+"): v = 62
-            case UInt8(ascii: "/"): v = 63
-            case UInt8(ascii: "="): padding += 1; continue
-            case 0x0A, 0x0D: continue
-            default: return nil
-            }
-            if padding > 0 { return nil }
-            acc = acc << 6 | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((acc >> UInt32(bits)) & 0xFF))
-            }
-        }
-        return padding <= 2 ? out : nil
     }
 }

@@ -109,12 +109,3 @@ import Testing
         #expect(r.outputs[0]?.isEmpty == true)
     }
 }
-
-@Suite struct Base64Tests {
-    @Test func decodesStandardBase64() {
-        #expect(Base64.decode("aGVsbG8=") == Array("hello".utf8))
-        #expect(Base64.decode("aGVsbG8hIQ==") == Array("hello!!".utf8))
-        #expect(Base64.decode("") == [])
-        #expect(Base64.decode("a$b") == nil)
-    }
-}
