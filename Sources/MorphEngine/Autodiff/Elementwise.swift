@@ -10,23 +10,11 @@ struct Unary: Primitive {
 
     var name: String { "\(kind)" }
 
-    /// out[i] = f(a[i]) in one pass into a fresh buffer.
-    @inline(__always)
-    static func unary(_ a: Tensor, _ f: (Float) -> Float) -> Tensor {
-        a.scalars.withUnsafeBufferPointer { p in
-            Tensor(shape: a.shape, count: a.count) { o in
-                Parallel.forEachChunk(p.count, minimumPerChunk: Parallel.elementwiseGrain) { r in
-                    for i in r { o[i] = f(p[i]) }
-                }
-            }
-        }
-    }
-
     func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
         let a = x[0]
         switch kind {
-        case .relu: return Unary.unary(a) { $0 > 0 ? $0 : 0 }
-        case let .leakyRelu(s): return Unary.unary(a) { $0 > 0 ? $0 : s * $0 }
+        case .relu: return Elementwise.map(a, ReLUMap())
+        case let .leakyRelu(s): return Elementwise.map(a, LeakyReLUMap(slope: s))
         case .sigmoid:
             return a.scalars.withUnsafeBufferPointer { p in
                 Tensor(shape: a.shape, count: a.count) { o in
@@ -35,54 +23,28 @@ struct Unary: Primitive {
                     }
                 }
             }
-        case .tanh: return Unary.unary(a) { tanhf($0) }
+        case .tanh: return Elementwise.map(a, TanhMap())
         case .exp:
             return a.scalars.withUnsafeBufferPointer { p in
                 Tensor(shape: a.shape, count: a.count) { o in Vectorized.exp(p.baseAddress!, o, p.count) }
             }
-        case .log: return Unary.unary(a) { logf($0) }
-        case .square: return Unary.unary(a) { $0 * $0 }
-        case let .scale(c): return Unary.unary(a) { $0 * c }
-        case let .shift(c): return Unary.unary(a) { $0 + c }
-        }
-    }
-
-    /// out[r·s + i] = v[r·s + i] · f′(x, y)[(r / k)·s + i]: the derivative applied to a gradient
-    /// (k = 1) or to K tangents per sample, fused into one pass.
-    @inline(__always)
-    static func scaled(_ v: Tensor, _ x: Tensor, _ y: Tensor, k: Int,
-                       _ d: (Float, Float) -> Float) -> Tensor {
-        let s = max(1, x.sampleSize), rows = v.count / s
-        return v.scalars.withUnsafeBufferPointer { vp in
-            x.scalars.withUnsafeBufferPointer { xp in
-                y.scalars.withUnsafeBufferPointer { yp in
-                    Tensor(shape: v.shape, count: v.count) { o in
-                        if k == 1 {
-                            Parallel.forEachChunk(vp.count, minimumPerChunk: Parallel.elementwiseGrain) { r in
-                                for i in r { o[i] = vp[i] * d(xp[i], yp[i]) }
-                            }
-                        } else {
-                            for r in 0..<rows {
-                                let base = (r / k) * s, ob = r * s
-                                for i in 0..<s { o[ob + i] = vp[ob + i] * d(xp[base + i], yp[base + i]) }
-                            }
-                        }
-                    }
-                }
-            }
+        case .log: return Elementwise.map(a, LogMap())
+        case .square: return Elementwise.map(a, SquareMap())
+        case let .scale(c): return Elementwise.map(a, ScaleMap(factor: c))
+        case let .shift(c): return Elementwise.map(a, ShiftMap(offset: c))
         }
     }
 
     func apply(_ v: Tensor, _ x: Tensor, _ y: Tensor, k: Int) -> Tensor {
         switch kind {
-        case .relu: return Unary.scaled(v, x, y, k: k) { a, _ in a > 0 ? 1 : 0 }
-        case let .leakyRelu(s): return Unary.scaled(v, x, y, k: k) { a, _ in a > 0 ? 1 : s }
-        case .sigmoid: return Unary.scaled(v, x, y, k: k) { _, b in b * (1 - b) }
-        case .tanh: return Unary.scaled(v, x, y, k: k) { _, b in 1 - b * b }
-        case .exp: return Unary.scaled(v, x, y, k: k) { _, b in b }
-        case .log: return Unary.scaled(v, x, y, k: k) { a, _ in 1 / a }
-        case .square: return Unary.scaled(v, x, y, k: k) { a, _ in 2 * a }
-        case let .scale(c): return Unary.unary(v) { $0 * c }
+        case .relu: return Elementwise.scaled(v, x, y, k: k, ReLUDerivative())
+        case let .leakyRelu(s): return Elementwise.scaled(v, x, y, k: k, LeakyReLUDerivative(slope: s))
+        case .sigmoid: return Elementwise.scaled(v, x, y, k: k, SigmoidDerivative())
+        case .tanh: return Elementwise.scaled(v, x, y, k: k, TanhDerivative())
+        case .exp: return Elementwise.scaled(v, x, y, k: k, ExpDerivative())
+        case .log: return Elementwise.scaled(v, x, y, k: k, LogDerivative())
+        case .square: return Elementwise.scaled(v, x, y, k: k, SquareDerivative())
+        case let .scale(c): return Elementwise.map(v, ScaleMap(factor: c))
         case .shift: return v
         }
     }

@@ -7,20 +7,9 @@ extension Tensor {
     }
 
     /// Elementwise combination with broadcasting of the smaller operand over leading axes.
-    @inline(__always)
-    static func combine(_ a: Tensor, _ b: Tensor, _ name: String,
-                        _ f: (Float, Float) -> Float) throws(EngineError) -> Tensor {
-        if a.shape == b.shape {
-            return a.scalars.withUnsafeBufferPointer { x in
-                b.scalars.withUnsafeBufferPointer { y in
-                    Tensor(shape: a.shape, count: x.count) { o in
-                        Parallel.forEachChunk(x.count, minimumPerChunk: Parallel.elementwiseGrain) { r in
-                            for i in r { o[i] = f(x[i], y[i]) }
-                        }
-                    }
-                }
-            }
-        }
+    static func combine<F: ScalarCombination>(_ a: Tensor, _ b: Tensor, _ name: String,
+                                              _ f: F) throws(EngineError) -> Tensor {
+        if a.shape == b.shape { return Elementwise.combine(a, b, f) }
         let aLarger = a.count >= b.count
         let large = aLarger ? a : b, small = aLarger ? b : a
         guard broadcasts(small.shape, over: large.shape) else {
@@ -51,13 +40,13 @@ extension Tensor {
     }
 
     /// Elementwise sum; the smaller operand broadcasts over leading (batch) axes.
-    public static func + (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "add", +) }
+    public static func + (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "add", Sum()) }
     /// Elementwise difference; the smaller operand broadcasts over leading (batch) axes.
-    public static func - (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "subtract", -) }
+    public static func - (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "subtract", Difference()) }
     /// Elementwise product; the smaller operand broadcasts over leading (batch) axes.
-    public static func * (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "multiply", *) }
+    public static func * (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "multiply", Product()) }
     /// Elementwise quotient; the smaller operand broadcasts over leading (batch) axes.
-    public static func / (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "divide", /) }
+    public static func / (a: Tensor, b: Tensor) throws(EngineError) -> Tensor { try combine(a, b, "divide", Quotient()) }
 
     /// Adds a scalar to every element.
     public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
