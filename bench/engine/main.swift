@@ -1,5 +1,6 @@
 // The engine benchmark: one model, one thread count, one process (so peak RSS is the model's).
-// Usage: morph-engine-bench --model ae|bakeoff|conv [--threads N] [--train-images N]
+// Usage: morph-engine-bench --model ae|bakeoff|conv [--threads N] [--train-images N] [--repeats N]
+//        [--only jacobian64|jacobian1024|codec]  (one measure, repeated: for profiling)
 // Prints one JSON object. Run with OPENBLAS_CORETYPE set (compare.py does).
 import Glibc
 import MorphEngine
@@ -23,7 +24,7 @@ func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
 }
 
 var arguments = CommandLine.arguments.dropFirst()
-var modelName = "ae", threads = 1, trainImages = 60000, repeats = 3
+var modelName = "ae", threads = 1, trainImages = 60000, repeats = 3, only: String? = nil
 while let flag = arguments.popFirst() {
     let value = arguments.popFirst() ?? ""
     switch flag {
@@ -31,6 +32,7 @@ while let flag = arguments.popFirst() {
     case "--threads": threads = Int(value) ?? 1
     case "--train-images": trainImages = Int(value) ?? 60000
     case "--repeats": repeats = Int(value) ?? 3
+    case "--only": only = value
     default:
         print("unknown option \(flag)")
         exit(2)
@@ -68,9 +70,12 @@ do {
         for _ in 0..<repeats { best = min(best, try timed(body).1) }
         return best
     }
-    let jac64 = try best { _ = try jacobian(of: model, at: p64) }
-    let jac1024 = try best { _ = try jacobian(of: model, at: p1024) }
-    let codec = try best { _ = try model.decode(model.encode(test)) }
+    func measure(_ name: String, _ body: () throws -> Void) rethrows -> Double {
+        only == nil || only == name ? try best(body) : 0
+    }
+    let jac64 = try measure("jacobian64") { _ = try jacobian(of: model, at: p64) }
+    let jac1024 = try measure("jacobian1024") { _ = try jacobian(of: model, at: p1024) }
+    let codec = try measure("codec") { _ = try model.decode(model.encode(test)) }
     print("""
     {"engine": "morph", "model": "\(modelName)", "threads": \(threads), "core": "\(BLAS.coreName)", \
     "epoch_s": \(epoch), "jacobian64_s": \(jac64), "jacobian1024_s": \(jac1024), "encode_decode_10k_s": \(codec), \

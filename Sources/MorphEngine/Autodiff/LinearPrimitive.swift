@@ -40,7 +40,7 @@ struct LinearOp: Primitive {
 
     func jvp(_ x: [Tensor], _ y: Tensor, _ t: [Tensor?], _ k: Int) throws(EngineError) -> Tensor {
         guard let t0 = t[0] else { return try Tensor.zeros(Tangents.shape(of: y.shape, k: k)) }
-        return try Tensor.matmul(t0, x[1], transposingB: true)
+        return try SparseTangentProduct.product(t0, weight: x[1])
     }
 }
 

@@ -24,18 +24,17 @@ public func jacobian(of decoder: (Variable) throws(EngineError) -> Variable, at 
         if start == 0 {
             d = out.value.sampleSize
             _ = try Tensor.elementCount(of: [n, d, e])
-            result = [Float](repeating: 0, count: n * d * e)
+            // Every element is written below, chunk by chunk.
+            result = [Float](unsafeUninitializedCapacity: n * d * e) { _, initialized in initialized = n * d * e }
         }
         // t is [m·E, D] (row s·E + k = dr/dz_k at point s); write each point transposed, [D, E].
+        let (rows, columns) = (e, d)
         result.withUnsafeMutableBufferPointer { o in
             t.scalars.withUnsafeBufferPointer { tp in
+                let (src0, dst0) = (tp.baseAddress!, o.baseAddress! + start * d * e)
                 Parallel.forEachChunk(m) { points in
                     for s in points {
-                        let dst = o.baseAddress! + (start + s) * d * e
-                        let src = tp.baseAddress! + s * e * d
-                        for r in 0..<d {
-                            for k in 0..<e { dst[r * e + k] = src[k * d + r] }
-                        }
+                        Tensor.transpose(src0 + s * e * d, rows: rows, columns: columns, into: dst0 + s * e * d)
                     }
                 }
             }

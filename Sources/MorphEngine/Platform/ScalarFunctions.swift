@@ -118,10 +118,12 @@ enum Elementwise {
                                 for i in r { o[i] = vp[i] * d(xp[i], yp[i]) }
                             }
                         } else {
+                            let (v0, x0, y0) = (vp.baseAddress!, xp.baseAddress!, yp.baseAddress!)
                             Parallel.forEachChunk(rows, minimumPerChunk: max(1, Parallel.elementwiseGrain / s)) { range in
                                 for r in range {
-                                    let base = (r / k) * s, ob = r * s
-                                    for i in 0..<s { o[ob + i] = vp[ob + i] * d(xp[base + i], yp[base + i]) }
+                                    // Row pointers keep the inner loop free of overflow checks, so it vectorises.
+                                    let vr = v0 + r * s, orow = o + r * s, xr = x0 + (r / k) * s, yr = y0 + (r / k) * s
+                                    for i in 0..<s { orow[i] = vr[i] * d(xr[i], yr[i]) }
                                 }
                             }
                         }

@@ -137,17 +137,35 @@ extension Tensor {
         return Tensor(unchecked: [n], scalars: out)
     }
 
+    /// dst[j·rows + i] = src[i·columns + j]: a rows × columns matrix transposed, in 16 × 16 tiles
+    /// so that reads and writes both stay within a few cache lines.
+    static func transpose(_ src: UnsafePointer<Float>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<Float>) {
+        let tile = 16
+        var r0 = 0
+        while r0 < rows {
+            let r1 = min(rows, r0 + tile)
+            var c0 = 0
+            while c0 < columns {
+                let c1 = min(columns, c0 + tile)
+                for j in c0..<c1 {
+                    let out = dst + j * rows, column = src + j
+                    for i in r0..<r1 { out[i] = column[i * columns] }
+                }
+                c0 = c1
+            }
+            r0 = r1
+        }
+    }
+
     /// The matrix transpose of a rank-2 tensor.
     public func transposed() throws(EngineError) -> Tensor {
         guard rank == 2 else { throw .invalidArgument("transposed() needs a matrix, got shape \(shape)") }
         let r = shape[0], c = shape[1]
-        var out = [Float](repeating: 0, count: count)
-        out.withUnsafeMutableBufferPointer { o in
-            scalars.withUnsafeBufferPointer { x in
-                for i in 0..<r { for j in 0..<c { o[j * r + i] = x[i * c + j] } }
+        return scalars.withUnsafeBufferPointer { x in
+            Tensor(shape: [c, r], count: count) { o in
+                if count > 0 { Tensor.transpose(x.baseAddress!, rows: r, columns: c, into: o) }
             }
         }
-        return Tensor(unchecked: [c, r], scalars: out)
     }
 
     /// The matrix product op(a)·op(b) through BLAS, with transposes applied without copies.
@@ -163,7 +181,8 @@ extension Tensor {
                                  lhs: a.shape, rhs: b.shape)
         }
         _ = try elementCount(of: [m, n])
-        var out = [Float](repeating: 0, count: m * n)
+        // sgemm with beta = 0 writes every element (and zeroes them when k = 0).
+        var out = [Float](unsafeUninitializedCapacity: m * n) { _, initialized in initialized = m * n }
         a.scalars.withUnsafeBufferPointer { pa in
             b.scalars.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { pc in

@@ -1,0 +1,70 @@
+import Testing
+@testable import MorphEngine
+
+@Suite("Forward-mode Linear products that skip zero tangent columns")
+struct SparseTangentProductTests {
+    /// T·Wᵀ in Double, the reference.
+    static func reference(_ t: Tensor, _ w: Tensor) -> [Float] {
+        let rows = t.shape[0], inputs = t.shape[1], outputs = w.shape[0]
+        var out = [Float](repeating: 0, count: rows * outputs)
+        for r in 0..<rows {
+            for o in 0..<outputs {
+                var acc = 0.0
+                for i in 0..<inputs { acc += Double(t.scalars[r * inputs + i]) * Double(w.scalars[o * inputs + i]) }
+                out[r * outputs + o] = Float(acc)
+            }
+        }
+        return out
+    }
+
+    @Test func packedGroupsEqualTheDenseProduct() throws {
+        // Four groups of 128 rows over 300 inputs: sparse (about 15 % of columns), all zero,
+        // dense, and a short last group that is sparse again.
+        let rows = 3 * SparseTangentProduct.groupRows + 40, inputs = 300
+        var t = try normal([rows, inputs], seed: 31)
+        var g = RandomGenerator(seed: 32)
+        for group in 0..<4 {
+            let lo = group * SparseTangentProduct.groupRows, hi = min(rows, lo + SparseTangentProduct.groupRows)
+            let keep: (Int) -> Bool
+            switch group {
+            case 1: keep = { _ in false }
+            case 2: keep = { _ in true }
+            default:
+                let active = Set((0..<inputs).filter { _ in g.nextFloat() < 0.15 })
+                keep = { active.contains($0) }
+            }
+            for r in lo..<hi { for c in 0..<inputs where !keep(c) { t.scalars[r * inputs + c] = 0 } }
+        }
+        let w = try normal([200, inputs], seed: 33)
+        let product = try SparseTangentProduct.product(t, weight: w)
+        #expect(product.shape == [rows, 200])
+        let err = GradientCheck.relativeError(product.scalars, SparseTangentProductTests.reference(t, w), floor: 0)
+        #expect(err < 1e-5, "relative error \(err) against the Double product")
+        let zeroGroup = product.scalars[SparseTangentProduct.groupRows * 200 ..< 2 * SparseTangentProduct.groupRows * 200]
+        #expect(zeroGroup.allSatisfy { $0 == 0 }, "a group with no active column gives zero rows")
+    }
+
+    @Test func pathJacobianEqualsPointByPointJacobian() throws {
+        // 64 points of a path through a ReLU decoder: 1024 tangent rows in one chunk take the
+        // packed products; one point per chunk (16 rows) takes the dense ones.
+        let model = try AutoEncoderBakeOff(latent: 16, seed: 3)
+        let ends = try normal([2, 16], seed: 34)
+        var points: [Float] = []
+        for i in 0..<64 {
+            let s = Float(i) / 63
+            for k in 0..<16 { points.append((1 - s) * ends.scalars[k] + s * ends.scalars[16 + k]) }
+        }
+        let z = try Tensor(shape: [64, 16], scalars: points)
+        // The tangents entering the second Linear layer (after Linear + ReLU) leave columns out.
+        let basis = try Tensor(shape: [64 * 16, 16], scalars: (0..<64 * 16 * 16).map { i in
+            Float((i / 16) % 16 == i % 16 ? 1 : 0)
+        })
+        let hidden = try model.decoder.layers[1](model.decoder.layers[0](Variable(z, tangent: basis, count: 16)))
+        let groups = SparseTangentProduct.activeColumnsPerGroup(try #require(hidden.tangent))
+        #expect(groups.contains { SparseTangentProduct.packs($0, of: 256) }, "no group was packed: \(groups.map(\.count))")
+        let whole = try jacobian(of: model, at: z, chunkSize: 64)
+        let single = try jacobian(of: model, at: z, chunkSize: 1)
+        let err = GradientCheck.relativeError(whole.scalars, single.scalars, floor: 0)
+        #expect(err < 1e-5, "relative error \(err) between the packed and the dense Jacobians")
+    }
+}
