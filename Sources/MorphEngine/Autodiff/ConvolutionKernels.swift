@@ -32,38 +32,50 @@ enum ConvKernels {
         return (lo, hi)
     }
 
+    /// For each kernel offset along one axis, the output positions whose input lies inside the
+    /// image (computed once per call: the divisions stay out of the loops).
+    static func validRanges(size: Int, outSize: Int, kernel: Int, stride: Int, padding: Int) -> [(lo: Int, hi: Int)] {
+        (0..<kernel).map { validRange(size: size, outSize: outSize, stride: stride, offset: $0 - padding) }
+    }
+
     /// col[r, b·P + p] = image[b, c, oh·s − pad + ki, ow·s − pad + kj] (0 outside), r = (c, ki, kj).
     static func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, batch: Int,
                        _ col: UnsafeMutablePointer<Float>) {
         let p = g.positions, oh = g.outHeight, ow = g.outWidth
         let h = g.height, w = g.width, s = g.stride, pad = g.padding
         let kh = g.kernelHeight, kw = g.kernelWidth, rowStride = batch * p
-        Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
-            for b in samples {
-                for c in 0..<g.channels {
-                    let src = image + (b * g.channels + c) * h * w
-                    for ki in 0..<kh {
-                        let (ylo, yhi) = validRange(size: h, outSize: oh, stride: s, offset: ki - pad)
-                        for kj in 0..<kw {
-                            let r = (c * kh + ki) * kw + kj
-                            let dstBase = col + r * rowStride + b * p
-                            let off = kj - pad
-                            let (xlo, xhi) = validRange(size: w, outSize: ow, stride: s, offset: off)
-                            if ylo > 0 { dstBase.update(repeating: 0, count: ylo * ow) }
-                            if yhi < oh { (dstBase + yhi * ow).update(repeating: 0, count: (oh - yhi) * ow) }
-                            var dst = dstBase + ylo &* ow
-                            let firstRow: Int = (ylo &* s &+ ki &- pad) &* w &+ off
-                            var row = src + firstRow
-                            let rowStep = s &* w
-                            for _ in ylo..<yhi {
-                                var x = 0
-                                while x < xlo { dst[x] = 0; x &+= 1 }
-                                let skip: Int = xlo &* s
-                                var q = row + skip
-                                while x < xhi { dst[x] = q.pointee; q += s; x &+= 1 }
-                                while x < ow { dst[x] = 0; x &+= 1 }
-                                dst += ow
-                                row += rowStep
+        let ys = validRanges(size: h, outSize: oh, kernel: kh, stride: s, padding: pad)
+        let xs = validRanges(size: w, outSize: ow, kernel: kw, stride: s, padding: pad)
+        ys.withUnsafeBufferPointer { ys in
+            xs.withUnsafeBufferPointer { xs in
+                Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
+                    for b in samples {
+                        for c in 0..<g.channels {
+                            let src = image + (b * g.channels + c) * h * w
+                            for ki in 0..<kh {
+                                let (ylo, yhi) = ys[ki]
+                                for kj in 0..<kw {
+                                    let (xlo, xhi) = xs[kj]
+                                    let dstBase = col + ((c * kh + ki) * kw + kj) * rowStride + b * p
+                                    if ylo > 0 { dstBase.update(repeating: 0, count: ylo * ow) }
+                                    if yhi < oh { (dstBase + yhi * ow).update(repeating: 0, count: (oh - yhi) * ow) }
+                                    if yhi <= ylo { continue }
+                                    var dst = dstBase + ylo * ow
+                                    var row = src + (ylo * s + ki - pad) * w + kj - pad + xlo * s
+                                    let n = max(0, xhi - xlo)
+                                    for _ in ylo..<yhi {
+                                        if xlo > 0 { dst.update(repeating: 0, count: xlo) }
+                                        let out = dst + xlo
+                                        switch s {
+                                        case 1: out.update(from: row, count: n)
+                                        case 2: for x in 0..<n { out[x] = row[2 * x] }
+                                        default: for x in 0..<n { out[x] = row[x * s] }
+                                        }
+                                        if xlo + n < ow { (out + n).update(repeating: 0, count: ow - xlo - n) }
+                                        dst += ow
+                                        row += s * w
+                                    }
+                                }
                             }
                         }
                     }
@@ -78,28 +90,32 @@ enum ConvKernels {
         let p = g.positions, oh = g.outHeight, ow = g.outWidth
         let h = g.height, w = g.width, s = g.stride, pad = g.padding
         let kh = g.kernelHeight, kw = g.kernelWidth, rowStride = batch * p
-        Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
-            for b in samples {
-                for c in 0..<g.channels {
-                    let dst = image + (b * g.channels + c) * h * w
-                    for ki in 0..<kh {
-                        let (ylo, yhi) = validRange(size: h, outSize: oh, stride: s, offset: ki - pad)
-                        for kj in 0..<kw {
-                            let r = (c * kh + ki) * kw + kj
-                            let srcBase = col + r * rowStride + b * p
-                            let off = kj - pad
-                            let (xlo, xhi) = validRange(size: w, outSize: ow, stride: s, offset: off)
-                            var src = srcBase + ylo &* ow
-                            let firstRow: Int = (ylo &* s &+ ki &- pad) &* w &+ off
-                            var row = dst + firstRow
-                            let rowStep = s &* w
-                            for _ in ylo..<yhi {
-                                let skip: Int = xlo &* s
-                                var q = row + skip
-                                var x = xlo
-                                while x < xhi { q.pointee += src[x]; q += s; x &+= 1 }
-                                src += ow
-                                row += rowStep
+        let ys = validRanges(size: h, outSize: oh, kernel: kh, stride: s, padding: pad)
+        let xs = validRanges(size: w, outSize: ow, kernel: kw, stride: s, padding: pad)
+        ys.withUnsafeBufferPointer { ys in
+            xs.withUnsafeBufferPointer { xs in
+                Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
+                    for b in samples {
+                        for c in 0..<g.channels {
+                            let dst = image + (b * g.channels + c) * h * w
+                            for ki in 0..<kh {
+                                let (ylo, yhi) = ys[ki]
+                                for kj in 0..<kw {
+                                    let (xlo, xhi) = xs[kj]
+                                    let n = xhi - xlo
+                                    if yhi <= ylo || n <= 0 { continue }
+                                    var src = col + ((c * kh + ki) * kw + kj) * rowStride + b * p + ylo * ow + xlo
+                                    var row = dst + (ylo * s + ki - pad) * w + kj - pad + xlo * s
+                                    for _ in ylo..<yhi {
+                                        switch s {
+                                        case 1: for x in 0..<n { row[x] += src[x] }
+                                        case 2: for x in 0..<n { row[2 * x] += src[x] }
+                                        default: for x in 0..<n { row[x * s] += src[x] }
+                                        }
+                                        src += ow
+                                        row += s * w
+                                    }
+                                }
                             }
                         }
                     }
