@@ -1,4 +1,5 @@
 import ArgumentParser
+import MorphEngine
 import MorphKernel
 
 #if canImport(Glibc)
@@ -58,7 +59,7 @@ struct InstallCommand: ParsableCommand {
         }
         do {
             let directory = try Kernelspec.install(
-                into: kernels, name: name, binaryPath: binary, openBLASCoreType: OpenBLASCoreType.forThisMachine())
+                into: kernels, name: name, binaryPath: binary, environment: BLAS.launchEnvironment())
             print("Installed kernelspec \(name) in \(directory)")
         } catch {
             throw ValidationError(error.description)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MorphEngine
 
 @main
 struct Morph: ParsableCommand {
@@ -9,7 +10,7 @@ struct Morph: ParsableCommand {
     )
 
     static func main() {
-        OpenBLASReexec.ensureCoreType()
+        BLAS.ensureLaunchEnvironment()
         Morph.main(nil)
     }
 }

@@ -10,6 +10,12 @@ struct BLASTests {
         #expect(BLAS.recommendedCoreType(cpuinfo: "nothing here") == nil)
     }
 
+    @Test func launchEnvironmentNamesTheCoreAndAShortThreadTimeout() {
+        #expect(BLAS.launchEnvironment(cpuinfo: "flags : fpu avx2 avx512f\n")
+                == ["OPENBLAS_CORETYPE": "SkylakeX", "OPENBLAS_THREAD_TIMEOUT": BLAS.threadTimeout])
+        #expect(BLAS.launchEnvironment(cpuinfo: "flags : fpu sse2\n") == ["OPENBLAS_THREAD_TIMEOUT": BLAS.threadTimeout])
+    }
+
     @Test func sgemmMatchesDoubleReferenceWithTheChosenCore() throws {
         // Records which kernel is being proven: run with OPENBLAS_CORETYPE set as `morph` does.
         print("OpenBLAS core: \(BLAS.coreName), recommended: \(BLAS.recommendedCoreType() ?? "none"), threads: \(BLAS.threadCount)")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
+
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
 
 from morphtest import Kernel
 
@@ -82,3 +87,34 @@ def test_ipc_transport(tmp_path) -> None:
         assert k.kernel_info()["status"] == "ok"
     finally:
         k.shutdown()
+
+
+def test_started_by_hand_the_kernel_sets_openblas_environment_itself(tmp_path) -> None:
+    """Launched without the kernelspec's env, the kernel re-executes itself once with the
+    OpenBLAS settings for this CPU (same process id), keeping any value the user set."""
+    binary = os.environ.get("MORPH_BIN")
+    assert binary, "MORPH_BIN names the morph binary under test (the Makefile sets it)"
+    connection_file, _ = write_connection_file(str(tmp_path / "kernel.json"), ip="127.0.0.1")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
+    env["OPENBLAS_THREAD_TIMEOUT"] = "20"  # the user's own value must survive the re-exec
+    process = subprocess.Popen([binary, "kernel", "--connection-file", connection_file], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = BlockingKernelClient(connection_file=connection_file)
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=30)
+        with open(f"/proc/{process.pid}/environ", "rb") as f:
+            environ = dict(entry.split(b"=", 1) for entry in f.read().split(b"\0") if b"=" in entry)
+        assert environ.get(b"OPENBLAS_THREAD_TIMEOUT") == b"20", environ
+        flags = next((line.split() for line in open("/proc/cpuinfo") if line.startswith("flags")), [])
+        expected = b"SkylakeX" if "avx512f" in flags else (b"Haswell" if "avx2" in flags else None)
+        assert environ.get(b"OPENBLAS_CORETYPE") == expected, environ
+        # The re-executed process is the kernel that answers.
+        msg_id = client.execute("1 + 1")
+        reply = client.get_shell_msg(timeout=30)
+        assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        process.kill()
+        process.wait(timeout=10)

@@ -5,8 +5,10 @@ Usage (from the package root, after `bash bench/engine/setup.sh`):
   bench/.venv/bin/python bench/engine/compare.py [--threads 1 2] [--models ae bakeoff conv]
       [--train-images 60000] [--binary .build-engine/release/morph-engine-bench]
 
-Both engines run in their own processes, alternately, with OPENBLAS_CORETYPE chosen from the CPU
-flags (as `morph` does) and OMP/OPENBLAS thread variables set to the thread count.
+Both engines run in their own processes, alternately, with OMP/OPENBLAS thread variables set to the
+thread count; the Morph binary sets its own OpenBLAS core type and thread timeout as `morph` does
+(BLAS.launchEnvironment), and OPENBLAS_CORETYPE is also set for PyTorch's process (it uses its own
+bundled BLAS and oneDNN, so it makes no difference there).
 Prints a Markdown table: time (or MiB) for Morph and PyTorch and the ratio Morph / PyTorch.
 """
 import argparse, json, os, subprocess, sys

@@ -1,7 +1,7 @@
 // The engine benchmark: one model, one thread count, one process (so peak RSS is the model's).
 // Usage: morph-engine-bench --model ae|bakeoff|conv [--threads N] [--train-images N] [--repeats N]
 //        [--only jacobian64|jacobian1024|codec]  (one measure, repeated: for profiling)
-// Prints one JSON object. Run with OPENBLAS_CORETYPE set (compare.py does).
+// Prints one JSON object.
 import Glibc
 import MorphEngine
 
@@ -22,6 +22,9 @@ func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
     let r = try body()
     return (r, now() - start)
 }
+
+// The OpenBLAS settings `morph` starts with (core type, thread timeout), by the same re-exec.
+BLAS.ensureLaunchEnvironment()
 
 var arguments = CommandLine.arguments.dropFirst()
 var modelName = "ae", threads = 1, trainImages = 60000, repeats = 3, only: String? = nil

@@ -20,6 +20,32 @@ public enum BLAS {
         return nil
     }
 
+    /// How long (log₂ CPU cycles) an idle OpenBLAS worker spins before it sleeps: about 20 µs
+    /// instead of OpenBLAS's 2²⁸ (~0.1 s), during which it took a core from the engine's own
+    /// parallel loops between matrix products (2-thread training epochs 15–30 % slower; bench/RESULTS.md).
+    public static let threadTimeout = "16"
+
+    /// The environment OpenBLAS should start with on this machine: `OPENBLAS_CORETYPE` when the
+    /// CPU needs it named (see `recommendedCoreType`) and `OPENBLAS_THREAD_TIMEOUT`. OpenBLAS reads
+    /// both only when it loads, so they belong in a kernelspec's env or a re-executed process.
+    public static func launchEnvironment(cpuinfo: String? = nil) -> [String: String] {
+        var environment = ["OPENBLAS_THREAD_TIMEOUT": threadTimeout]
+        if let core = recommendedCoreType(cpuinfo: cpuinfo) { environment["OPENBLAS_CORETYPE"] = core }
+        return environment
+    }
+
+    /// Re-executes the running binary (/proc/self/exe, same arguments) once with the variables of
+    /// `launchEnvironment` that are unset; values the user set are kept. Returns when none was
+    /// missing, or when exec failed (OpenBLAS's defaults then stand).
+    public static func ensureLaunchEnvironment() {
+        var missing = false
+        for (name, value) in launchEnvironment() where getenv(name) == nil {
+            setenv(name, value, 1)
+            missing = true
+        }
+        if missing { execv("/proc/self/exe", CommandLine.unsafeArgv) }
+    }
+
     /// Whether the running process has the fast kernels its CPU allows
     /// (false means `OPENBLAS_CORETYPE` should be set before start-up).
     public static var hasRecommendedCore: Bool {

@@ -22,12 +22,13 @@ public enum Kernelspec {
         public let description: String
     }
 
-    /// kernel.json for the binary at `binaryPath`, with `OPENBLAS_CORETYPE` in env when known.
-    public static func kernelJSON(binaryPath: String, displayName: String = "Morph", openBLASCoreType: String?) -> JSON {
+    /// kernel.json for the binary at `binaryPath`, with `environment` as its env (the OpenBLAS
+    /// settings, so the kernel starts without re-executing itself).
+    public static func kernelJSON(binaryPath: String, displayName: String = "Morph", environment: [String: String] = [:]) -> JSON {
         var spec = template
         spec["argv"] = [.string(binaryPath), "kernel", "--connection-file", "{connection_file}"]
         spec["display_name"] = .string(displayName)
-        if let openBLASCoreType { spec["env"] = ["OPENBLAS_CORETYPE": .string(openBLASCoreType)] }
+        spec["env"] = .object(environment.mapValues { .string($0) })
         return spec
     }
 
@@ -41,7 +42,7 @@ public enum Kernelspec {
     /// Writes kernel.json, logo-32x32.png and logo-64x64.png into `kernelsDirectory/name`; returns that directory.
     @discardableResult
     public static func install(
-        into kernelsDirectory: String, name: String, binaryPath: String, openBLASCoreType: String?
+        into kernelsDirectory: String, name: String, binaryPath: String, environment: [String: String] = [:]
     ) throws(InstallError) -> String {
         guard isValidName(name) else {
             throw InstallError(description: "'\(name)' is not a valid kernel name: use letters, digits, '.', '_' and '-'")
@@ -49,7 +50,7 @@ public enum Kernelspec {
         let directory = kernelsDirectory + "/" + name
         try makeDirectories(directory)
         let displayName = name == "morph" ? "Morph" : "Morph (\(name))"
-        let spec = kernelJSON(binaryPath: binaryPath, displayName: displayName, openBLASCoreType: openBLASCoreType)
+        let spec = kernelJSON(binaryPath: binaryPath, displayName: displayName, environment: environment)
         try write(Array((spec.prettyPrinted(indent: 1) + "\n").utf8), to: directory + "/kernel.json")
         try write(Logo.png(size: 32), to: directory + "/logo-32x32.png")
         try write(Logo.png(size: 64), to: directory + "/logo-64x64.png")
