@@ -165,7 +165,7 @@ struct ConvTranspose2dOp: Primitive {
                 (o + (s * cout + c) * plane).update(repeating: b?.scalars[c] ?? 0, count: plane)
             } }
         }
-        let chunk = g.chunk(for: n)
+        let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
         var col = Scratch(g.rows * chunk * p)
         var xcm = Scratch(cin * chunk * p)
         x.scalars.withUnsafeBufferPointer { xp in
