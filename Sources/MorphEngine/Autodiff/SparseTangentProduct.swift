@@ -23,36 +23,59 @@ enum SparseTangentProduct {
         guard active.contains(where: { packs($0, of: inputs) }) else { return try Tensor.matmul(t, w, transposingB: true) }
 
         let wt = try w.transposed()  // [in, out]: its rows are the columns a group packs
+        // Every packed group's operands are laid out first, in parallel over groups, so the
+        // products then run back to back (OpenBLAS's workers stay awake between them).
+        var packedTOffsets: [Int] = [], packedWOffsets: [Int] = []
+        var packedTCount = 0, packedWCount = 0
+        for (g, columns) in active.enumerated() {
+            packedTOffsets.append(packedTCount)
+            packedWOffsets.append(packedWCount)
+            guard packs(columns, of: inputs) else { continue }
+            packedTCount += (min(rows, (g + 1) * groupRows) - g * groupRows) * columns.count
+            packedWCount += columns.count * outputs
+        }
         var out = [Float](unsafeUninitializedCapacity: rows * outputs) { _, initialized in initialized = rows * outputs }
-        var packedT = [Float](unsafeUninitializedCapacity: groupRows * inputs) { _, initialized in initialized = groupRows * inputs }
-        var packedW = [Float](unsafeUninitializedCapacity: inputs * outputs) { _, initialized in initialized = inputs * outputs }
+        var packedT = [Float](unsafeUninitializedCapacity: packedTCount) { _, initialized in initialized = packedTCount }
+        var packedW = [Float](unsafeUninitializedCapacity: packedWCount) { _, initialized in initialized = packedWCount }
         t.scalars.withUnsafeBufferPointer { tp in
             w.scalars.withUnsafeBufferPointer { wp in
                 wt.scalars.withUnsafeBufferPointer { wtp in
                     out.withUnsafeMutableBufferPointer { op in
                         packedT.withUnsafeMutableBufferPointer { ptp in
                             packedW.withUnsafeMutableBufferPointer { pwp in
-                                let (t0, w0, wt0, o0, pt, pw) = (tp.baseAddress!, wp.baseAddress!, wtp.baseAddress!,
-                                                                 op.baseAddress!, ptp.baseAddress!, pwp.baseAddress!)
+                                let (t0, w0, wt0, o0) = (tp.baseAddress!, wp.baseAddress!, wtp.baseAddress!, op.baseAddress!)
+                                let (pt0, pw0) = (ptp.baseAddress, pwp.baseAddress)
+                                Parallel.forEachChunk(groups) { range in
+                                    for g in range where packs(active[g], of: inputs) {
+                                        let lo = g * groupRows, m = min(rows, lo + groupRows) - lo
+                                        let columns = active[g], k = columns.count
+                                        guard k > 0, let pt0, let pw0 else { continue }
+                                        let pt = pt0 + packedTOffsets[g], pw = pw0 + packedWOffsets[g]
+                                        columns.withUnsafeBufferPointer { cp in
+                                            for r in 0..<m {
+                                                let src = t0 + (lo + r) * inputs, dst = pt + r * k
+                                                for j in 0..<k { dst[j] = src[cp[j]] }
+                                            }
+                                            for j in 0..<k {
+                                                (pw + j * outputs).update(from: wt0 + cp[j] * outputs, count: outputs)
+                                            }
+                                        }
+                                    }
+                                }
                                 for g in 0..<groups {
                                     let lo = g * groupRows, m = min(rows, lo + groupRows) - lo
-                                    let columns = active[g], k = columns.count
-                                    if !packs(columns, of: inputs) {
+                                    let k = active[g].count
+                                    if !packs(active[g], of: inputs) {
                                         sgemm(transposeA: false, transposeB: true, m: m, n: outputs, k: inputs,
                                               a: t0 + lo * inputs, lda: inputs, b: w0, ldb: inputs,
                                               c: o0 + lo * outputs, ldc: outputs)
-                                        continue
+                                    } else if k == 0 {
+                                        (o0 + lo * outputs).update(repeating: 0, count: m * outputs)
+                                    } else if let pt0, let pw0 {
+                                        sgemm(transposeA: false, transposeB: false, m: m, n: outputs, k: k,
+                                              a: pt0 + packedTOffsets[g], lda: k, b: pw0 + packedWOffsets[g], ldb: outputs,
+                                              c: o0 + lo * outputs, ldc: outputs)
                                     }
-                                    for r in 0..<m {
-                                        let src = t0 + (lo + r) * inputs, dst = pt + r * k
-                                        for (j, c) in columns.enumerated() { dst[j] = src[c] }
-                                    }
-                                    for (j, c) in columns.enumerated() {
-                                        (pw + j * outputs).update(from: wt0 + c * outputs, count: outputs)
-                                    }
-                                    sgemm(transposeA: false, transposeB: false, m: m, n: outputs, k: k,
-                                          a: pt, lda: max(1, k), b: pw, ldb: outputs,
-                                          c: o0 + lo * outputs, ldc: outputs)
                                 }
                             }
                         }

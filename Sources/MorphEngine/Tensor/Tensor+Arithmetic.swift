@@ -140,6 +140,12 @@ extension Tensor {
     /// dst[j·rows + i] = src[i·columns + j]: a rows × columns matrix transposed, in 16 × 16 tiles
     /// so that reads and writes both stay within a few cache lines.
     static func transpose(_ src: UnsafePointer<Float>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<Float>) {
+        transpose(src, rows: rows, columns: columns, rowStride: columns, into: dst, outputStride: rows)
+    }
+
+    /// dst[j·outputStride + i] = src[i·rowStride + j] for a rows × columns block, in 16 × 16 tiles.
+    static func transpose(_ src: UnsafePointer<Float>, rows: Int, columns: Int, rowStride: Int,
+                          into dst: UnsafeMutablePointer<Float>, outputStride: Int) {
         let tile = 16
         var r0 = 0
         while r0 < rows {
@@ -148,8 +154,8 @@ extension Tensor {
             while c0 < columns {
                 let c1 = min(columns, c0 + tile)
                 for j in c0..<c1 {
-                    let out = dst + j * rows, column = src + j
-                    for i in r0..<r1 { out[i] = column[i * columns] }
+                    let out = dst + j * outputStride, column = src + j
+                    for i in r0..<r1 { out[i] = column[i * rowStride] }
                 }
                 c0 = c1
             }
@@ -163,7 +169,14 @@ extension Tensor {
         let r = shape[0], c = shape[1]
         return scalars.withUnsafeBufferPointer { x in
             Tensor(shape: [c, r], count: count) { o in
-                if count > 0 { Tensor.transpose(x.baseAddress!, rows: r, columns: c, into: o) }
+                guard count > 0 else { return }
+                let src = x.baseAddress!
+                // Bands of 16 source rows are independent: split them across threads when large.
+                let bands = (r + 15) / 16
+                Parallel.forEachChunk(bands, minimumPerChunk: max(1, Parallel.elementwiseGrain / (16 * c))) { range in
+                    let lo = range.lowerBound * 16, hi = min(r, range.upperBound * 16)
+                    Tensor.transpose(src + lo * c, rows: hi - lo, columns: c, rowStride: c, into: o + lo, outputStride: r)
+                }
             }
         }
     }
