@@ -3,7 +3,7 @@
 Usage (from the package root, after `bash bench/engine/setup.sh`):
   swift build -c release --scratch-path .build-engine --product morph-engine-bench
   bench/.venv/bin/python bench/engine/compare.py [--threads 1 2] [--models ae bakeoff conv]
-      [--train-images 60000] [--binary .build-engine/release/morph-engine-bench]
+      [--train-images 60000] [--data fashion-mnist|random] [--binary .build-engine/release/morph-engine-bench]
 
 Both engines run in their own processes, alternately, with OMP/OPENBLAS thread variables set to the
 thread count; the Morph binary sets its own OpenBLAS core type and thread timeout as `morph` does
@@ -46,6 +46,8 @@ def main():
     ap.add_argument("--models", nargs="+", default=["ae", "bakeoff", "conv"])
     ap.add_argument("--train-images", type=int, default=60000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--data", default="fashion-mnist", choices=["fashion-mnist", "random"],
+                    help="Fashion-MNIST from Debian's dataset-fashion-mnist (the issue's data), or uniform noise")
     ap.add_argument("--binary", default=os.path.join(HERE, "../../.build-engine/release/morph-engine-bench"))
     a = ap.parse_args()
     print(f"| model | threads | measure | Morph | PyTorch | Morph / PyTorch |")
@@ -53,13 +55,13 @@ def main():
     for threads in a.threads:
         for model in a.models:
             common = ["--model", model, "--threads", str(threads), "--train-images", str(a.train_images),
-                      "--repeats", str(a.repeats)]
+                      "--repeats", str(a.repeats), "--data", a.data]
             mine = run([a.binary] + common, threads)
             ref = run([sys.executable, os.path.join(HERE, "reference.py")] + common, threads)
             for key, label in METRICS:
                 m, r = mine[key], ref[key]
                 print(f"| {NAMES[model]} | {threads} | {label} | {m:.4g} | {r:.4g} | {m / r:.2f}× |", flush=True)
-    print(f"\nOpenBLAS core: {mine.get('core')}; PyTorch {ref.get('torch')}")
+    print(f"\nData: {a.data}; OpenBLAS core: {mine.get('core')}; PyTorch {ref.get('torch')}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 // The engine benchmark: one model, one thread count, one process (so peak RSS is the model's).
 // Usage: morph-engine-bench --model ae|bakeoff|conv [--threads N] [--train-images N] [--repeats N]
-//        [--only jacobian64|jacobian1024|codec]  (one measure, repeated: for profiling)
+//        [--data fashion-mnist|random] [--only jacobian64|jacobian1024|codec]
+// --data: Fashion-MNIST from Debian's dataset-fashion-mnist (default), or uniform noise of the same
+// shape. --only: one measure, repeated (for profiling).
 // Prints one JSON object.
 import Glibc
 import MorphEngine
@@ -27,7 +29,7 @@ func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
 BLAS.ensureLaunchEnvironment()
 
 var arguments = CommandLine.arguments.dropFirst()
-var modelName = "ae", threads = 1, trainImages = 60000, repeats = 3, only: String? = nil
+var modelName = "ae", threads = 1, trainImages = 60000, repeats = 3, only: String? = nil, data = "fashion-mnist"
 while let flag = arguments.popFirst() {
     let value = arguments.popFirst() ?? ""
     switch flag {
@@ -36,6 +38,7 @@ while let flag = arguments.popFirst() {
     case "--train-images": trainImages = Int(value) ?? 60000
     case "--repeats": repeats = Int(value) ?? 3
     case "--only": only = value
+    case "--data": data = value
     default:
         print("unknown option \(flag)")
         exit(2)
@@ -44,9 +47,20 @@ while let flag = arguments.popFirst() {
 
 do {
     BLAS.threadCount = threads
-    var g = RandomGenerator(seed: 1)
-    let train = try Tensor.randomUniform([trainImages, 784], generator: &g)
-    let test = try Tensor.randomUniform([10000, 784], generator: &g)
+    let train: Tensor, test: Tensor
+    switch data {
+    case "fashion-mnist":
+        let set = try Dataset.fashionMNIST(train: trainImages, test: 10000)
+        train = try Tensor(shape: [set.train.count, 784], scalars: set.train.images.scalars)
+        test = try Tensor(shape: [set.test.count, 784], scalars: set.test.images.scalars)
+    case "random":
+        var g = RandomGenerator(seed: 1)
+        train = try Tensor.randomUniform([trainImages, 784], generator: &g)
+        test = try Tensor.randomUniform([10000, 784], generator: &g)
+    default:
+        print("unknown data \(data) (fashion-mnist, random)")
+        exit(2)
+    }
     let model: any AutoEncoderModel
     switch modelName {
     case "ae": model = try AutoEncoder(latent: 16, seed: 0)
@@ -80,7 +94,7 @@ do {
     let jac1024 = try measure("jacobian1024") { _ = try jacobian(of: model, at: p1024) }
     let codec = try measure("codec") { _ = try model.decode(model.encode(test)) }
     print("""
-    {"engine": "morph", "model": "\(modelName)", "threads": \(threads), "core": "\(BLAS.coreName)", \
+    {"engine": "morph", "model": "\(modelName)", "data": "\(data)", "threads": \(threads), "core": "\(BLAS.coreName)", \
     "epoch_s": \(epoch), "jacobian64_s": \(jac64), "jacobian1024_s": \(jac1024), "encode_decode_10k_s": \(codec), \
     "peak_rss_train_mib": \(rssTrain), "peak_rss_mib": \(peakRSSMiB())}
     """)

@@ -3,7 +3,9 @@
 Usage: bench/.venv/bin/python bench/engine/reference.py --model ae|bakeoff|conv --threads N
 Prints one JSON object (times in seconds, peak RSS in MiB).
 """
-import argparse, json, resource, time
+import argparse, gzip, json, resource, time
+
+import numpy as np
 
 import torch
 from torch import nn
@@ -33,6 +35,17 @@ def models(name, latent=16):
     return enc, dec, shape
 
 
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
+
+
+def fashion_mnist(name, limit):
+    """The first `limit` images of an IDX file from Debian's dataset-fashion-mnist, [N, 784] in [0, 1]."""
+    with gzip.open(f"{FASHION_MNIST}/{name}-images-idx3-ubyte.gz", "rb") as f:
+        raw = f.read()
+    pixels = np.frombuffer(raw, dtype=np.uint8, offset=16).reshape(-1, 784)[:limit]
+    return torch.from_numpy(pixels.astype(np.float32) / 255)
+
+
 def best(fn, repeats):
     times = []
     for _ in range(repeats):
@@ -46,14 +59,17 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--train-images", type=int, default=60000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--data", default="fashion-mnist", choices=["fashion-mnist", "random"])
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     enc, dec, shape = models(a.model)
     params = list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.Adam(params)
-    train = torch.rand(a.train_images, 784)
-    test = torch.rand(10000, 784)
+    if a.data == "fashion-mnist":
+        train, test = fashion_mnist("train", a.train_images), fashion_mnist("t10k", 10000)
+    else:
+        train, test = torch.rand(a.train_images, 784), torch.rand(10000, 784)
 
     t0 = time.perf_counter()
     perm = torch.randperm(a.train_images)
@@ -80,7 +96,7 @@ def main():
     def codec():
         with torch.no_grad():
             dec(enc(test.view(-1, *shape)))
-    print(json.dumps({"engine": "pytorch", "torch": torch.__version__, "model": a.model, "threads": a.threads,
+    print(json.dumps({"engine": "pytorch", "torch": torch.__version__, "model": a.model, "data": a.data, "threads": a.threads,
                       "epoch_s": epoch, "jacobian64_s": best(lambda: run_jac(p64), a.repeats),
                       "jacobian1024_s": best(lambda: run_jac(p1024), a.repeats),
                       "encode_decode_10k_s": best(codec, a.repeats),
