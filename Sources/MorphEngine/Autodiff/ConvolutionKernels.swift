@@ -177,14 +177,34 @@ func channelSums(_ g: Tensor) -> Tensor {
     let n = g.shape[0], c = g.shape[1], plane = g.count / max(1, n * c)
     var out = [Float](repeating: 0, count: c)
     g.scalars.withUnsafeBufferPointer { p in
-        for b in 0..<n { for ch in 0..<c {
-            var s: Float = 0
-            let base = (b * c + ch) * plane
-            for i in 0..<plane { s += p[base + i] }
-            out[ch] += s
-        } }
+        out.withUnsafeMutableBufferPointer { o in
+            let (source, sums) = (p.baseAddress!, o.baseAddress!)
+            // Channels are independent; each sums its planes in sample order (same result on any thread).
+            Parallel.forEachChunk(c, minimumPerChunk: max(1, Parallel.elementwiseGrain / max(1, n * plane))) { channels in
+                for ch in channels { sums[ch] = channelSum(source + ch * plane, planes: n, stride: c * plane, count: plane) }
+            }
+        }
     }
     return Tensor(unchecked: [c], scalars: out)
+}
+
+/// Σ over `planes` planes of `count` floats, `stride` apart: eight partial sums per plane so the
+/// loop vectorises, planes added in order.
+private func channelSum(_ start: UnsafePointer<Float>, planes: Int, stride: Int, count: Int) -> Float {
+    var total: Float = 0
+    for b in 0..<planes {
+        let plane = start + b * stride
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            lanes += UnsafeRawPointer(plane + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var s = lanes.sum()
+        while i < count { s += plane[i]; i += 1 }
+        total += s
+    }
+    return total
 }
 
 /// The im2col matrix of a convolution's forward pass, kept for its backward pass.
