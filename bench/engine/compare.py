@@ -9,9 +9,10 @@ Both engines run in their own processes, alternately, with OMP/OPENBLAS thread v
 thread count; the Morph binary sets its own OpenBLAS core type and thread timeout as `morph` does
 (BLAS.launchEnvironment), and OPENBLAS_CORETYPE is also set for PyTorch's process (it uses its own
 bundled BLAS and oneDNN, so it makes no difference there).
-Prints a Markdown table: time (or MiB) for Morph and PyTorch and the ratio Morph / PyTorch.
+Prints a Markdown table: time (or MiB) for Morph and PyTorch and the ratio Morph / PyTorch
+(with --rounds N: medians over N alternating runs, and the range of the per-round ratios).
 """
-import argparse, json, os, subprocess, sys
+import argparse, json, os, statistics, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 METRICS = [("epoch_s", "training epoch (s)"), ("jacobian64_s", "decoder Jacobian, 64 points (s)"),
@@ -48,19 +49,30 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--data", default="fashion-mnist", choices=["fashion-mnist", "random"],
                     help="Fashion-MNIST from Debian's dataset-fashion-mnist (the issue's data), or uniform noise")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="runs of each engine per (model, threads), alternating; the table shows medians "
+                         "and the spread of the per-round ratios (this machine's 2-thread timings swing)")
     ap.add_argument("--binary", default=os.path.join(HERE, "../../.build-engine/release/morph-engine-bench"))
     a = ap.parse_args()
-    print(f"| model | threads | measure | Morph | PyTorch | Morph / PyTorch |")
-    print(f"|---|---|---|---|---|---|")
+    spread = a.rounds > 1
+    print("| model | threads | measure | Morph | PyTorch | Morph / PyTorch |" + (" per-round ratios |" if spread else ""))
+    print("|---|---|---|---|---|---|" + ("---|" if spread else ""))
     for threads in a.threads:
         for model in a.models:
             common = ["--model", model, "--threads", str(threads), "--train-images", str(a.train_images),
                       "--repeats", str(a.repeats), "--data", a.data]
-            mine = run([a.binary] + common, threads)
-            ref = run([sys.executable, os.path.join(HERE, "reference.py")] + common, threads)
+            mines, refs = [], []
+            for _ in range(a.rounds):
+                mines.append(run([a.binary] + common, threads))
+                refs.append(run([sys.executable, os.path.join(HERE, "reference.py")] + common, threads))
+            mine, ref = mines[-1], refs[-1]
             for key, label in METRICS:
-                m, r = mine[key], ref[key]
-                print(f"| {NAMES[model]} | {threads} | {label} | {m:.4g} | {r:.4g} | {m / r:.2f}× |", flush=True)
+                m, r = statistics.median(x[key] for x in mines), statistics.median(x[key] for x in refs)
+                row = f"| {NAMES[model]} | {threads} | {label} | {m:.4g} | {r:.4g} | {m / r:.2f}× |"
+                if spread:
+                    ratios = sorted(x[key] / y[key] for x, y in zip(mines, refs))
+                    row += f" {ratios[0]:.2f}–{ratios[-1]:.2f} |"
+                print(row, flush=True)
     print(f"\nData: {a.data}; OpenBLAS core: {mine.get('core')}; PyTorch {ref.get('torch')}")
 
 
