@@ -85,6 +85,18 @@ struct TensorTests {
         #expect(Set(g4.permutation(50)) == Set(0..<50))
     }
 
+    @Test func transposesOfEveryShapeClass() throws {
+        // Tiles of 16, blocks of 4, ragged edges, and bands split across threads.
+        for (rows, columns) in [(1, 1), (3, 5), (4, 4), (16, 784), (37, 21), (513, 300), (784, 16)] {
+            let x = try Tensor(shape: [rows, columns], scalars: (0..<rows * columns).map(Float.init))
+            let t = try x.transposed()
+            #expect(t.shape == [columns, rows])
+            var expected = [Float](repeating: 0, count: rows * columns)
+            for i in 0..<rows { for j in 0..<columns { expected[j * rows + i] = Float(i * columns + j) } }
+            #expect(t.scalars == expected, "\(rows) × \(columns)")
+        }
+    }
+
     @Test func transposedMatmulWithoutCopies() throws {
         let a = try normal([5, 3], seed: 1), b = try normal([4, 3], seed: 2)
         let direct = try Tensor.matmul(a, b, transposingB: true)

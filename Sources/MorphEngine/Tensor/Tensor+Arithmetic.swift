@@ -153,14 +153,40 @@ extension Tensor {
             var c0 = 0
             while c0 < columns {
                 let c1 = min(columns, c0 + tile)
+                // Whole 4 × 4 blocks through SIMD registers, the ragged edges element by element.
+                let fullRows = r0 + (r1 - r0) / 4 * 4, fullColumns = c0 + (c1 - c0) / 4 * 4
+                var i = r0
+                while i < fullRows {
+                    var j = c0
+                    while j < fullColumns {
+                        transpose4x4(src + i * rowStride + j, rowStride: rowStride, into: dst + j * outputStride + i,
+                                     outputStride: outputStride)
+                        j += 4
+                    }
+                    i += 4
+                }
                 for j in c0..<c1 {
                     let out = dst + j * outputStride, column = src + j
-                    for i in r0..<r1 { out[i] = column[i * rowStride] }
+                    let from = j < fullColumns ? fullRows : r0
+                    for i in from..<r1 { out[i] = column[i * rowStride] }
                 }
                 c0 = c1
             }
             r0 = r1
         }
+    }
+
+    @inline(__always)
+    private static func transpose4x4(_ src: UnsafePointer<Float>, rowStride: Int,
+                                     into dst: UnsafeMutablePointer<Float>, outputStride: Int) {
+        let a = UnsafeRawPointer(src).loadUnaligned(as: SIMD4<Float>.self)
+        let b = UnsafeRawPointer(src + rowStride).loadUnaligned(as: SIMD4<Float>.self)
+        let c = UnsafeRawPointer(src + 2 * rowStride).loadUnaligned(as: SIMD4<Float>.self)
+        let d = UnsafeRawPointer(src + 3 * rowStride).loadUnaligned(as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(dst).storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(dst + outputStride).storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(dst + 2 * outputStride).storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(dst + 3 * outputStride).storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), as: SIMD4<Float>.self)
     }
 
     /// The matrix transpose of a rank-2 tensor.
