@@ -18,8 +18,8 @@ struct SparseTangentProductTests {
     }
 
     @Test func packedGroupsEqualTheDenseProduct() throws {
-        // Four groups of 128 rows over 300 inputs: sparse (about 15 % of columns), all zero,
-        // dense, and a short last group that is sparse again.
+        // Four groups of `groupRows` rows over 300 inputs: sparse (about 15 % of columns), all
+        // zero, dense, and a short last group that is sparse again.
         let rows = 3 * SparseTangentProduct.groupRows + 40, inputs = 300
         var t = try normal([rows, inputs], seed: 31)
         var g = RandomGenerator(seed: 32)
