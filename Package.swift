@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "MorphEngineTests", dependencies: ["MorphEngine"]),
         .testTarget(name: "MorphRenderTests", dependencies: ["MorphRender"]),
         .testTarget(name: "MorphScriptTests", dependencies: ["MorphScript"]),
-        .testTarget(name: "MorphKernelTests", dependencies: ["MorphKernel"]),
+        .testTarget(name: "MorphKernelTests", dependencies: ["MorphKernel", "MorphEngine"]),
         .testTarget(name: "MorphNotebookTests", dependencies: ["MorphNotebook"]),
     ]
 )

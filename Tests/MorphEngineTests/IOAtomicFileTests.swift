@@ -9,7 +9,7 @@ struct IOAtomicFileTests {
         defer { dir.remove() }
         try AtomicFile.write([1, 2, 3], to: dir.file("f.bin"))
         try AtomicFile.write(Array(repeating: 9, count: 100_000), to: dir.file("f.bin"))
-        #expect(testReadFile(dir.file("f.bin")) == Array(repeating: 9, count: 100_000))
+        #expect(try readFileBytes(dir.file("f.bin")) == Array(repeating: 9, count: 100_000))
         #expect(dir.listing() == ["f.bin"])
     }
 
@@ -41,7 +41,7 @@ struct IOAtomicFileTests {
         try AtomicFile.write([4, 5, 6], to: dir.file("keep"))
         // Writing "into" the file as if it were a directory fails; the file is untouched.
         #expect(dataFileError { try AtomicFile.write([7], to: dir.file("keep/child")) } != nil)
-        #expect(testReadFile(dir.file("keep")) == [4, 5, 6])
+        #expect(try readFileBytes(dir.file("keep")) == [4, 5, 6])
     }
 
     @Test func diskFullLeavesNoPartialFile() throws {
@@ -58,6 +58,6 @@ struct IOAtomicFileTests {
         let error = dataFileError { try AtomicFile.write(Array(repeating: 1, count: 1 << 20), to: mountPoint + "/ckpt") }
         #expect(error?.reason.contains("disk full") == true, "\(error?.reason ?? "no error")")
         #expect(TemporaryDirectory(existing: mountPoint).listing() == ["ckpt"], "temporary file removed")
-        #expect(testReadFile(mountPoint + "/ckpt") == [1, 2, 3], "the old file is intact")
+        #expect(try readFileBytes(mountPoint + "/ckpt") == [1, 2, 3], "the old file is intact")
     }
 }

@@ -28,7 +28,7 @@ struct IONumPyTests {
         let array = NumericArray(shape: [2, 3], scalars: [1, -2.5, 3, .pi, 0, 1e-30])
         try NumPy.write(array, to: dir.file("a.npy"))
         #expect(try NumPy.readArray(from: dir.file("a.npy")) == array)
-        let bytes = testReadFile(dir.file("a.npy"))
+        let bytes = try readFileBytes(dir.file("a.npy"))
         #expect((bytes.count - 6 * 4) % 64 == 0, "header padded to 64 bytes like NumPy's")
     }
 

@@ -43,20 +43,6 @@ struct TemporaryDirectory {
     init(existing: String) { path = existing }
 }
 
-/// Reads a whole file (test helper; the engine's reader is internal).
-func testReadFile(_ path: String) -> [UInt8] {
-    guard let file = fopen(path, "rb") else { return [] }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let got = fread(&buffer, 1, buffer.count, file)
-        if got <= 0 { break }
-        bytes.append(contentsOf: buffer[0..<got])
-    }
-    return bytes
-}
-
 /// Writes a file directly, non-atomically (to plant malformed files).
 func testWriteFile(_ bytes: [UInt8], to path: String) {
     guard let file = fopen(path, "wb") else { return }

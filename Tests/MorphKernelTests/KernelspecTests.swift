@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import MorphEngine
 import MorphJSON
 import Testing
 
@@ -8,16 +9,7 @@ import Testing
 
 /// The contents of a text file, or nil when it cannot be read.
 func readTextFile(_ path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, file)
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count { break }
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    (try? readFileBytes(path)).map { String(decoding: $0, as: UTF8.self) }
 }
 
 @Suite struct KernelspecTests {

@@ -1,4 +1,5 @@
 import Testing
+import MorphEngine
 import MorphJSON
 import MorphRender
 @testable import MorphScript
@@ -133,15 +134,6 @@ struct BuiltinTests {
     }
 
     private func read(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        (try? readFileBytes(path)).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -145,7 +145,7 @@ struct ExperimentsScriptTests {
         let file = "/tmp/morph-path-\(getpid()).json"
         defer { unlink(file) }
         try h.run("export(p, to: \"\(file)\")")
-        let json = try JSON.parse(String(decoding: try Self.read(file), as: UTF8.self))
+        let json = try JSON.parse(String(decoding: try readFileBytes(file), as: UTF8.self))
         #expect(json["jacobianFrobeniusNorm"]?.arrayValue?.count == 16)
         #expect(json["stepL2"]?.arrayValue?.count == 15)
         #expect(json["lemma1"]?["holds"]?.boolValue == true)
@@ -153,7 +153,7 @@ struct ExperimentsScriptTests {
         let svg = "/tmp/morph-compare-\(getpid()).svg"
         defer { unlink(svg) }
         try h.run("export(compare([p, path(shallow, from: data.test[0], to: data.test[5], steps: 16)]), to: \"\(svg)\")")
-        #expect(String(decoding: try Self.read(svg), as: UTF8.self).contains("<svg"))
+        #expect(String(decoding: try readFileBytes(svg), as: UTF8.self).contains("<svg"))
     }
 
     @Test func interruptMidTrainingLeavesAUsableModel() throws {
@@ -259,19 +259,6 @@ struct ExperimentsScriptTests {
             }
         }
         #expect(registry.functions["interpolate"]?.count == 2)
-    }
-
-    static func read(_ path: String) throws -> [UInt8] {
-        guard let file = fopen(path, "rb") else { throw ScriptError(kind: "Test", message: "cannot open \(path)") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return bytes
     }
 }
 

@@ -1,4 +1,5 @@
 import Testing
+import MorphEngine
 @testable import MorphScript
 
 /// Front ends send any text with any cursor: completion, inspection, is_complete and
@@ -145,15 +146,6 @@ enum FuzzFiles {
     }
 
     static func read(_ path: String) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { return [] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return bytes
+        (try? readFileBytes(path)) ?? []
     }
 }

@@ -10,8 +10,9 @@ func errnoDescription(_ code: Int32 = errno) -> String {
     return String(cString: text)
 }
 
-/// Reads a whole regular file into memory, refusing files larger than `limit` bytes.
-func readFileBytes(_ path: String, limit: Int = 1 << 32) throws(DataFileError) -> [UInt8] {
+/// Reads a whole regular file into memory, refusing files larger than `limit` bytes; the error
+/// names the file and what is wrong.
+public func readFileBytes(_ path: String, limit: Int = 1 << 32) throws(DataFileError) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     if fd < 0 {
         let code = errno
