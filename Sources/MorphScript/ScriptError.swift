@@ -49,3 +49,8 @@ public struct ScriptError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { traceback.joined(separator: "\n") }
 }
+
+/// Runs a rendering or export step, reporting its failure as a ValueError with the renderer's message.
+func asValueError<R>(_ body: () throws -> R) throws(ScriptError) -> R {
+    do { return try body() } catch { throw ScriptError(kind: "ValueError", message: String(describing: error)) }
+}

@@ -32,15 +32,9 @@ public final class FigureValue: HostValue {
 
     public func fileContents(forExtension fileExtension: String) throws(ScriptError) -> [UInt8]? {
         if fileExtension == "json", let data {
-            var object = data.objectValue ?? ["data": data]
-            object["provenance"] = provenance.json
-            return Array((JSON.object(object).prettyPrinted(indent: 1) + "\n").utf8)
+            return provenance.jsonFile(data.objectValue ?? ["data": data])
         }
-        do {
-            return try chart.fileContents(forExtension: fileExtension)
-        } catch {
-            throw ScriptError(kind: "ValueError", message: String(describing: error))
-        }
+        return try asValueError { try chart.fileContents(forExtension: fileExtension) }
     }
 }
 
@@ -67,11 +61,7 @@ public final class TableValue: HostValue {
     }
 
     public func fileContents(forExtension fileExtension: String) throws(ScriptError) -> [UInt8]? {
-        do {
-            return try table.fileContents(forExtension: fileExtension)
-        } catch {
-            throw ScriptError(kind: "ValueError", message: String(describing: error))
-        }
+        return try asValueError { try table.fileContents(forExtension: fileExtension) }
     }
 }
 
@@ -106,10 +96,6 @@ public final class PictureValue: HostValue {
     public func displayBundle() -> MimeBundle { bundle }
 
     public func fileContents(forExtension fileExtension: String) throws(ScriptError) -> [UInt8]? {
-        do {
-            return try image.fileContents(forExtension: fileExtension)
-        } catch {
-            throw ScriptError(kind: "ValueError", message: String(describing: error))
-        }
+        return try asValueError { try image.fileContents(forExtension: fileExtension) }
     }
 }

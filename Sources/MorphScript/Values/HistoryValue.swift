@@ -73,14 +73,8 @@ public final class HistoryValue: HostValue {
 
     public func fileContents(forExtension fileExtension: String) throws(ScriptError) -> [UInt8]? {
         if fileExtension == "json" {
-            var object = json.objectValue ?? [:]
-            object["provenance"] = provenance.json
-            return Array((JSON.object(object).prettyPrinted(indent: 1) + "\n").utf8)
+            return provenance.jsonFile(json.objectValue ?? [:])
         }
-        do {
-            return try chart.fileContents(forExtension: fileExtension)
-        } catch {
-            throw ScriptError(kind: "ValueError", message: String(describing: error))
-        }
+        return try asValueError { try chart.fileContents(forExtension: fileExtension) }
     }
 }

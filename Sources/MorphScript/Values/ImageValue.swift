@@ -62,10 +62,6 @@ public final class ImageValue: HostValue {
     }
 
     public func fileContents(forExtension fileExtension: String) throws(ScriptError) -> [UInt8]? {
-        do {
-            return try raster(scale: 1).fileContents(forExtension: fileExtension)
-        } catch {
-            throw ScriptError(kind: "ValueError", message: String(describing: error))
-        }
+        return try asValueError { try raster(scale: 1).fileContents(forExtension: fileExtension) }
     }
 }

@@ -97,19 +97,14 @@ public final class PathValue: HostValue {
             var object = analysis.json.objectValue ?? [:]
             object["model"] = .string(modelName)
             object["endpoints"] = .string(endpoints)
-            object["provenance"] = provenance.json
-            return Array((JSON.object(object).prettyPrinted(indent: 1) + "\n").utf8)
+            return provenance.jsonFile(object)
         case "png":
             guard let strip else { return nil }
             return PNG.encode(strip)
         case "csv", "md", "markdown", "html", "txt":
-            do { return try table?.fileContents(forExtension: fileExtension) } catch {
-                throw ScriptError(kind: "ValueError", message: String(describing: error))
-            }
+            return try asValueError { try table?.fileContents(forExtension: fileExtension) }
         default:
-            do { return try chart.fileContents(forExtension: fileExtension) } catch {
-                throw ScriptError(kind: "ValueError", message: String(describing: error))
-            }
+            return try asValueError { try chart.fileContents(forExtension: fileExtension) }
         }
     }
 }

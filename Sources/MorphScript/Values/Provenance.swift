@@ -31,6 +31,13 @@ public struct Provenance: Sendable, Equatable {
         return .object(object)
     }
 
+    /// A JSON file's bytes: `object` with this record under "provenance", pretty-printed.
+    public func jsonFile(_ object: [String: JSON]) -> [UInt8] {
+        var stamped = object
+        stamped["provenance"] = json
+        return Array((JSON.object(stamped).prettyPrinted(indent: 1) + "\n").utf8)
+    }
+
     /// `bundle` with this record in its metadata.
     public func stamped(_ bundle: MimeBundle) -> MimeBundle {
         var copy = bundle

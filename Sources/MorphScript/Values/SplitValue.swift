@@ -104,10 +104,6 @@ public final class SplitValue: HostValue {
     }
 
     public func fileContents(forExtension fileExtension: String) throws(ScriptError) -> [UInt8]? {
-        do {
-            return try grid(limit: count, columns: 16).fileContents(forExtension: fileExtension)
-        } catch {
-            throw ScriptError(kind: "ValueError", message: String(describing: error))
-        }
+        return try asValueError { try grid(limit: count, columns: 16).fileContents(forExtension: fileExtension) }
     }
 }
