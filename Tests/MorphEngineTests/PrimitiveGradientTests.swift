@@ -49,6 +49,26 @@ struct PrimitiveGradientTests {
         let x = try normal([3, 5], seed: 8), w = try normal([4, 5], seed: 9), b = try normal([4], seed: 10)
         try check.check("linear", [x, w, b]) { try MorphEngine.linear($0[0], weight: $0[1], bias: $0[2]) }
         try check.check("linear no bias", [x, w]) { try MorphEngine.linear($0[0], weight: $0[1], bias: nil) }
+        try check.check("rectified linear", [x, w, b]) { try MorphEngine.rectifiedLinear($0[0], weight: $0[1], bias: $0[2]) }
+    }
+
+    @Test func rectifiedLinearEqualsLinearThenReLU() throws {
+        // Values, tangents (K = 3) and gradients of the fused operation against the two steps.
+        let x = try normal([6, 5], seed: 21), w = try normal([4, 5], seed: 22), b = try normal([4], seed: 23)
+        let t = try normal([18, 5], seed: 24)
+        let fused = try MorphEngine.rectifiedLinear(Variable(x, tangent: t, count: 3), weight: Variable(w), bias: Variable(b))
+        let steps = try MorphEngine.linear(Variable(x, tangent: t, count: 3), weight: Variable(w), bias: Variable(b)).relu()
+        #expect(fused.value.scalars.contains(0) && fused.value.scalars.contains { $0 > 0 }, "both sides of the kink")
+        #expect(fused.value == steps.value)
+        #expect(fused.tangent == steps.tangent)
+        func gradients(_ body: (Variable, Variable, Variable) throws(EngineError) -> Variable) throws -> [Tensor] {
+            let tape = Tape()
+            let (xv, wv, bv) = (tape.input(x), tape.input(w), tape.input(b))
+            return try tape.backward(from: body(xv, wv, bv).squared().sum(), inputs: [xv, wv, bv])
+        }
+        let viaFused = try gradients { x, w, b throws(EngineError) in try MorphEngine.rectifiedLinear(x, weight: w, bias: b) }
+        let viaSteps = try gradients { x, w, b throws(EngineError) in try MorphEngine.linear(x, weight: w, bias: b).relu() }
+        #expect(viaFused == viaSteps)
     }
 
     @Test func conv2d() throws {

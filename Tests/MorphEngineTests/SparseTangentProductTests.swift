@@ -44,6 +44,37 @@ struct SparseTangentProductTests {
         #expect(zeroGroup.allSatisfy { $0 == 0 }, "a group with no active column gives zero rows")
     }
 
+    @Test func rectifiedGroupsEqualTheMaskedDenseProduct() throws {
+        // 48 points of 16 tangents (three groups) through a rectified layer of 200 units: the
+        // first group's points switch off all but 20 units, the second's leave every unit on (its
+        // outputs stay dense), the third's switch everything off. Inputs are sparse in the first.
+        let k = 16, points = 48, inputs = 300, outputs = 200
+        var t = try normal([points * k, inputs], seed: 35)
+        for r in 0..<SparseTangentProduct.groupRows { for c in 100..<inputs { t.scalars[r * inputs + c] = 0 } }
+        var y = try normal([points, outputs], seed: 36)
+        for s in 0..<points {
+            for u in 0..<outputs {
+                let on: Bool
+                switch s / (SparseTangentProduct.groupRows / k) {
+                case 0: on = u % 10 == 3 && (u + s) % 3 != 0
+                case 1: on = true
+                default: on = false
+                }
+                y.scalars[s * outputs + u] = on ? abs(y.scalars[s * outputs + u]) + 0.1 : 0
+            }
+        }
+        let w = try normal([outputs, inputs], seed: 37)
+        let plans = SparseTangentProduct.plans(t, outputs: outputs, rectifier: y, k: k)
+        #expect(plans.map { $0.outputs?.count } == [20, nil, 0], "units kept per group")
+        #expect(plans[0].inputs?.count == 100 && plans[1].inputs == nil)
+        let product = try SparseTangentProduct.product(t, weight: w, rectifier: y, tangentCount: k)
+        var expected = SparseTangentProductTests.reference(t, w)
+        for r in 0..<points * k { for u in 0..<outputs where y.scalars[(r / k) * outputs + u] <= 0 { expected[r * outputs + u] = 0 } }
+        let err = GradientCheck.relativeError(product.scalars, expected, floor: 0)
+        #expect(err < 1e-5, "relative error \(err) against the masked Double product")
+        #expect(zip(product.scalars, expected).allSatisfy { ($0 == 0) == ($1 == 0) }, "exact zeros where the ReLU is off")
+    }
+
     @Test func pathJacobianEqualsPointByPointJacobian() throws {
         // 64 points of a path through a ReLU decoder: 1024 tangent rows in one chunk take the
         // packed products; one point per chunk (16 rows) takes the dense ones.

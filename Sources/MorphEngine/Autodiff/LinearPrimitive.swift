@@ -1,6 +1,8 @@
 /// y = x·Wᵀ + b with x [N, in], W [out, in] (PyTorch layout), optional b [out].
 /// VJP: x̄ = ȳ·W, W̄ = ȳᵀ·x, b̄ = Σₙ ȳ. JVP: ẏ = ẋ·Wᵀ.
 struct LinearOp: Primitive {
+    /// Wᵀ [in, out] when the caller keeps it (forward mode then skips transposing W per call).
+    var transposedWeight: Tensor? = nil
     var name: String { "linear" }
 
     static func affine(_ x: Tensor, _ w: Tensor, _ b: Tensor?) throws(EngineError) -> Tensor {
@@ -40,7 +42,7 @@ struct LinearOp: Primitive {
 
     func jvp(_ x: [Tensor], _ y: Tensor, _ t: [Tensor?], _ k: Int) throws(EngineError) -> Tensor {
         guard let t0 = t[0] else { return try Tensor.zeros(Tangents.shape(of: y.shape, k: k)) }
-        return try SparseTangentProduct.product(t0, weight: x[1])
+        return try SparseTangentProduct.product(t0, weight: x[1], transposedWeight: transposedWeight)
     }
 }
 

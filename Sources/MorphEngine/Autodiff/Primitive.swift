@@ -24,9 +24,20 @@ public final class Parameter {
     /// The PyTorch-style name inside its layer ("weight", "bias").
     public let name: String
     /// The current value.
-    public var value: Tensor
+    public var value: Tensor { didSet { transposedCache = nil } }
     /// The accumulated gradient of the last backward pass (nil before one).
     public var gradient: Tensor?
+    /// The transposed value, kept until the value changes.
+    private var transposedCache: Tensor?
+
+    /// The value of a matrix parameter transposed, computed once per value (forward-mode
+    /// products use Wᵀ on every call while the weights stay fixed).
+    func transposedValue() throws(EngineError) -> Tensor {
+        if let transposedCache { return transposedCache }
+        let t = try value.transposed()
+        transposedCache = t
+        return t
+    }
 
     /// A parameter with an initial value.
     public init(_ name: String, _ value: Tensor) {

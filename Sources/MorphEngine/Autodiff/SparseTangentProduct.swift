@@ -1,83 +1,61 @@
 /// Forward-mode tangents T [R, in] times a weight matrix W [out, in] transposed, T·Wᵀ, skipping
-/// the input features whose tangents are zero in every row of a group of rows.
+/// the input features whose tangents are zero in every row of a group of rows and, when a ReLU
+/// follows, the output units it switches off at every point of the group.
 ///
 /// After a ReLU the tangent of an inactive unit is exactly zero, and points close together (a
 /// latent path) share most of their inactive units, so a group of rows often touches only a
-/// fraction of W's columns. Each group of `groupRows` rows multiplies only its active columns
-/// (packed, with the matching rows of Wᵀ); groups with few zero columns, and inputs too small to
-/// gain, take the dense product. Skipped terms are exact zeros, so the result equals the dense
-/// product up to the order of summation (weights are finite).
+/// fraction of W's columns, and a rectified layer only a fraction of its outputs. Each group of
+/// `groupRows` rows multiplies only its active columns and units (packed, with the matching block
+/// of Wᵀ); groups with few zeros, and inputs too small to gain, take the dense product. Skipped
+/// terms are exact zeros, so the result equals the dense product up to the order of summation
+/// (weights are finite).
 enum SparseTangentProduct {
     /// Rows per group (16 points of 16 tangents). Measured on a trained AutoEncoderBakeOff path
     /// against 128, 512 and 1024: smaller groups pack Wᵀ more often, larger ones multiply the
     /// union of more points' active units.
     static let groupRows = 256
-    /// A group is packed when at most this fraction of its columns is active.
+    /// A group is packed when at most this fraction of its columns (or units) is active.
     static let packedFraction = 0.75
 
-    /// T·Wᵀ for t [R, in] and w [out, in], packed where a group's zero columns pay for it.
-    static func product(_ t: Tensor, weight w: Tensor) throws(EngineError) -> Tensor {
-        let rows = t.shape[0], inputs = t.shape[1], outputs = w.shape[0]
-        guard rows >= groupRows, inputs >= 64, outputs >= 64 else {
-            return try Tensor.matmul(t, w, transposingB: true)
-        }
-        let groups = (rows + groupRows - 1) / groupRows
-        let active = activeColumnsPerGroup(t)
-        guard active.contains(where: { packs($0, of: inputs) }) else { return try Tensor.matmul(t, w, transposingB: true) }
+    /// What one group of rows multiplies: the input columns and the output units it keeps (nil: all).
+    struct GroupPlan {
+        var inputs: [Int]?
+        var outputs: [Int]?
+        var isPacked: Bool { inputs != nil || outputs != nil }
+    }
 
-        let wt = try w.transposed()  // [in, out]: its rows are the columns a group packs
-        // Every packed group's operands are laid out first, in parallel over groups, so the
-        // products then run back to back (OpenBLAS's workers stay awake between them).
-        var packedTOffsets: [Int] = [], packedWOffsets: [Int] = []
-        var packedTCount = 0, packedWCount = 0
-        for (g, columns) in active.enumerated() {
-            packedTOffsets.append(packedTCount)
-            packedWOffsets.append(packedWCount)
-            guard packs(columns, of: inputs) else { continue }
-            packedTCount += (min(rows, (g + 1) * groupRows) - g * groupRows) * columns.count
-            packedWCount += columns.count * outputs
-        }
+    /// T·Wᵀ for t [R, in] and w [out, in], packed where a group's zeros pay for it. With
+    /// `rectifier` y [R / k, out] (the output of relu(x·Wᵀ + b)), row r is kept only at the units
+    /// where y[r / k] > 0: the JVP of the rectified layer, without multiplying the units it drops.
+    /// `transposedWeight`, when given, is Wᵀ [in, out] (otherwise W is transposed here).
+    static func product(_ t: Tensor, weight w: Tensor, rectifier y: Tensor? = nil, tangentCount k: Int = 1,
+                        transposedWeight: Tensor? = nil) throws(EngineError) -> Tensor {
+        let rows = t.shape[0], inputs = t.shape[1], outputs = w.shape[0]
+        guard rows >= groupRows, inputs >= 64, outputs >= 64 else { return try dense(t, w, rectifier: y, k: k) }
+        let plans = self.plans(t, outputs: outputs, rectifier: y, k: k)
+        guard plans.contains(where: \.isPacked) else { return try dense(t, w, rectifier: y, k: k) }
+
+        // Wᵀ [in, out]: its rows are the columns a group packs.
+        let wt: Tensor
+        if let given = transposedWeight, given.shape == [inputs, outputs] { wt = given } else { wt = try w.transposed() }
+        var layout = PackedLayout()
+        for (g, plan) in plans.enumerated() { layout.append(plan, rows: groupRange(g, rows: rows).count, inputs: inputs, outputs: outputs) }
         var out = [Float](unsafeUninitializedCapacity: rows * outputs) { _, initialized in initialized = rows * outputs }
-        var packedT = [Float](unsafeUninitializedCapacity: packedTCount) { _, initialized in initialized = packedTCount }
-        var packedW = [Float](unsafeUninitializedCapacity: packedWCount) { _, initialized in initialized = packedWCount }
+        var packedT = Scratch(layout.tCount), packedW = Scratch(layout.wCount), packedC = Scratch(layout.cCount)
+        let yScalars = y?.scalars ?? []
         t.scalars.withUnsafeBufferPointer { tp in
             w.scalars.withUnsafeBufferPointer { wp in
                 wt.scalars.withUnsafeBufferPointer { wtp in
                     out.withUnsafeMutableBufferPointer { op in
-                        packedT.withUnsafeMutableBufferPointer { ptp in
-                            packedW.withUnsafeMutableBufferPointer { pwp in
-                                let (t0, w0, wt0, o0) = (tp.baseAddress!, wp.baseAddress!, wtp.baseAddress!, op.baseAddress!)
-                                let (pt0, pw0) = (ptp.baseAddress, pwp.baseAddress)
-                                Parallel.forEachChunk(groups) { range in
-                                    for g in range where packs(active[g], of: inputs) {
-                                        let lo = g * groupRows, m = min(rows, lo + groupRows) - lo
-                                        let columns = active[g], k = columns.count
-                                        guard k > 0, let pt0, let pw0 else { continue }
-                                        let pt = pt0 + packedTOffsets[g], pw = pw0 + packedWOffsets[g]
-                                        columns.withUnsafeBufferPointer { cp in
-                                            for r in 0..<m {
-                                                let src = t0 + (lo + r) * inputs, dst = pt + r * k
-                                                for j in 0..<k { dst[j] = src[cp[j]] }
-                                            }
-                                            for j in 0..<k {
-                                                (pw + j * outputs).update(from: wt0 + cp[j] * outputs, count: outputs)
-                                            }
-                                        }
-                                    }
-                                }
-                                for g in 0..<groups {
-                                    let lo = g * groupRows, m = min(rows, lo + groupRows) - lo
-                                    let k = active[g].count
-                                    if !packs(active[g], of: inputs) {
-                                        sgemm(transposeA: false, transposeB: true, m: m, n: outputs, k: inputs,
-                                              a: t0 + lo * inputs, lda: inputs, b: w0, ldb: inputs,
-                                              c: o0 + lo * outputs, ldc: outputs)
-                                    } else if k == 0 {
-                                        (o0 + lo * outputs).update(repeating: 0, count: m * outputs)
-                                    } else if let pt0, let pw0 {
-                                        sgemm(transposeA: false, transposeB: false, m: m, n: outputs, k: k,
-                                              a: pt0 + packedTOffsets[g], lda: k, b: pw0 + packedWOffsets[g], ldb: outputs,
-                                              c: o0 + lo * outputs, ldc: outputs)
+                        yScalars.withUnsafeBufferPointer { yp in
+                            packedT.with { pt in
+                                packedW.with { pw in
+                                    packedC.with { pc in
+                                        let operands = Operands(t: tp.baseAddress!, w: wp.baseAddress!, wt: wtp.baseAddress!,
+                                                                out: op.baseAddress!, rectifier: y == nil ? nil : yp.baseAddress,
+                                                                packedT: pt, packedW: pw, packedC: pc,
+                                                                rows: rows, inputs: inputs, outputs: outputs, k: k)
+                                        operands.run(plans, layout)
                                     }
                                 }
                             }
@@ -87,6 +65,33 @@ enum SparseTangentProduct {
             }
         }
         return Tensor(unchecked: [rows, outputs], scalars: out)
+    }
+
+    /// Each group's plan: its active input columns and, with a rectifier, its active units, kept
+    /// where they are sparse enough to pack (groups in parallel).
+    static func plans(_ t: Tensor, outputs: Int, rectifier y: Tensor?, k: Int) -> [GroupPlan] {
+        let rows = t.shape[0], inputs = t.shape[1], groups = (rows + groupRows - 1) / groupRows
+        var plans = [GroupPlan](repeating: GroupPlan(), count: groups)
+        let yScalars = y?.scalars ?? [], points = y?.shape[0] ?? 0
+        plans.withUnsafeMutableBufferPointer { pp in
+            t.scalars.withUnsafeBufferPointer { tp in
+                yScalars.withUnsafeBufferPointer { yp in
+                    let (p0, t0, y0) = (pp.baseAddress!, tp.baseAddress!, y == nil ? nil : yp.baseAddress)
+                    Parallel.forEachChunk(groups) { range in
+                        for g in range {
+                            let rowRange = groupRange(g, rows: rows)
+                            let kept = activeColumns(t0, rows: rowRange, width: inputs) { $0 != 0 }
+                            p0[g].inputs = packs(kept, of: inputs) ? kept : nil
+                            guard let y0 else { continue }
+                            let pointRange = (rowRange.lowerBound / k ..< (rowRange.upperBound - 1) / k + 1).clamped(to: 0..<points)
+                            let units = activeColumns(y0, rows: pointRange, width: outputs) { $0 > 0 }
+                            p0[g].outputs = packs(units, of: outputs) ? units : nil
+                        }
+                    }
+                }
+            }
+        }
+        return plans
     }
 
     /// Whether a group with these active columns (out of `inputs`) takes the packed product.
@@ -99,21 +104,143 @@ enum SparseTangentProduct {
         let rows = t.shape[0], inputs = t.count / max(1, rows)
         return t.scalars.withUnsafeBufferPointer { tp in
             stride(from: 0, to: rows, by: groupRows).map { lo in
-                activeColumns(tp.baseAddress!, rows: lo..<min(rows, lo + groupRows), width: inputs)
+                activeColumns(tp.baseAddress!, rows: lo..<min(rows, lo + groupRows), width: inputs) { $0 != 0 }
             }
         }
     }
 
-    /// The columns of `rows` that hold a nonzero value in at least one row, ascending.
-    private static func activeColumns(_ t: UnsafePointer<Float>, rows: Range<Int>, width: Int) -> [Int] {
+    /// The rows of group g.
+    static func groupRange(_ g: Int, rows: Int) -> Range<Int> {
+        g * groupRows ..< min(rows, (g + 1) * groupRows)
+    }
+
+    /// The columns of `rows` where `isActive` holds in at least one row, ascending.
+    private static func activeColumns(_ t: UnsafePointer<Float>, rows: Range<Int>, width: Int,
+                                      where isActive: (Float) -> Bool) -> [Int] {
         var seen = [UInt8](repeating: 0, count: width)
         seen.withUnsafeMutableBufferPointer { flags in
             let f = flags.baseAddress!
             for r in rows {
                 let row = t + r * width
-                for c in 0..<width { f[c] |= row[c] != 0 ? 1 : 0 }
+                for c in 0..<width { f[c] |= isActive(row[c]) ? 1 : 0 }
             }
         }
         return seen.indices.filter { seen[$0] != 0 }
+    }
+
+    /// The dense product, masked by the rectifier if there is one.
+    private static func dense(_ t: Tensor, _ w: Tensor, rectifier y: Tensor?, k: Int) throws(EngineError) -> Tensor {
+        var product = try Tensor.matmul(t, w, transposingB: true)
+        guard let y else { return product }
+        let rows = product.shape[0], width = product.shape[1]
+        product.scalars.withUnsafeMutableBufferPointer { op in
+            y.scalars.withUnsafeBufferPointer { yp in
+                let (o0, y0) = (op.baseAddress!, yp.baseAddress!)
+                Parallel.forEachChunk(rows, minimumPerChunk: max(1, Parallel.elementwiseGrain / max(1, width))) { range in
+                    rectify(rows: range, o0, width: width, by: y0, k: k)
+                }
+            }
+        }
+        return product
+    }
+
+    /// out[r, u] = 0 wherever y[r / k, u] ≤ 0.
+    fileprivate static func rectify(rows: Range<Int>, _ out: UnsafeMutablePointer<Float>, width: Int,
+                                    by y: UnsafePointer<Float>, k: Int) {
+        for r in rows {
+            let row = out + r * width, gate = y + (r / k) * width
+            for u in 0..<width { row[u] = gate[u] > 0 ? row[u] : 0 }
+        }
+    }
+}
+
+/// Where each group's packed operands start in the three scratch buffers.
+private struct PackedLayout {
+    var tOffsets: [Int] = [], wOffsets: [Int] = [], cOffsets: [Int] = []
+    var tCount = 0, wCount = 0, cCount = 0
+
+    /// Reserves room for one group of `rows` rows.
+    mutating func append(_ plan: SparseTangentProduct.GroupPlan, rows: Int, inputs: Int, outputs: Int) {
+        let depth = plan.inputs?.count ?? inputs, width = plan.outputs?.count ?? outputs
+        tOffsets.append(tCount); wOffsets.append(wCount); cOffsets.append(cCount)
+        if plan.inputs != nil { tCount += rows * depth }
+        if plan.isPacked { wCount += depth * width }
+        if plan.outputs != nil { cCount += rows * width }
+    }
+}
+
+/// The raw buffers of one packed product and the three passes over them.
+private struct Operands {
+    let t: UnsafePointer<Float>, w: UnsafePointer<Float>, wt: UnsafePointer<Float>
+    let out: UnsafeMutablePointer<Float>, rectifier: UnsafePointer<Float>?
+    let packedT: UnsafeMutablePointer<Float>, packedW: UnsafeMutablePointer<Float>, packedC: UnsafeMutablePointer<Float>
+    let rows: Int, inputs: Int, outputs: Int, k: Int
+
+    /// Packs every group's operands (in parallel over groups), multiplies them back to back (so
+    /// OpenBLAS's workers stay awake between products), then unpacks and rectifies the results.
+    func run(_ plans: [SparseTangentProduct.GroupPlan], _ layout: PackedLayout) {
+        Parallel.forEachChunk(plans.count) { range in
+            for g in range where plans[g].isPacked { pack(plans[g], group: g, layout) }
+        }
+        for (g, plan) in plans.enumerated() { multiply(plan, group: g, layout) }
+        guard rectifier != nil else { return }
+        Parallel.forEachChunk(plans.count) { range in
+            for g in range { unpack(plans[g], group: g, layout) }
+        }
+    }
+
+    private func pack(_ plan: SparseTangentProduct.GroupPlan, group g: Int, _ layout: PackedLayout) {
+        let lo = SparseTangentProduct.groupRange(g, rows: rows).lowerBound
+        let m = SparseTangentProduct.groupRange(g, rows: rows).count
+        if let columns = plan.inputs {
+            let dst0 = packedT + layout.tOffsets[g]
+            for r in 0..<m {
+                let src = t + (lo + r) * inputs, dst = dst0 + r * columns.count
+                for (j, c) in columns.enumerated() { dst[j] = src[c] }
+            }
+        }
+        let depth = plan.inputs?.count ?? inputs, width = plan.outputs?.count ?? outputs
+        let pw = packedW + layout.wOffsets[g]
+        for j in 0..<depth {
+            let src = wt + (plan.inputs?[j] ?? j) * outputs, dst = pw + j * width
+            if let units = plan.outputs {
+                for (i, u) in units.enumerated() { dst[i] = src[u] }
+            } else {
+                dst.update(from: src, count: outputs)
+            }
+        }
+    }
+
+    private func multiply(_ plan: SparseTangentProduct.GroupPlan, group g: Int, _ layout: PackedLayout) {
+        let lo = SparseTangentProduct.groupRange(g, rows: rows).lowerBound
+        let m = SparseTangentProduct.groupRange(g, rows: rows).count
+        guard plan.isPacked else {
+            sgemm(transposeA: false, transposeB: true, m: m, n: outputs, k: inputs,
+                  a: t + lo * inputs, lda: inputs, b: w, ldb: inputs, c: out + lo * outputs, ldc: outputs)
+            return
+        }
+        let depth = plan.inputs?.count ?? inputs, width = plan.outputs?.count ?? outputs
+        let a = plan.inputs == nil ? t + lo * inputs : UnsafePointer(packedT + layout.tOffsets[g])
+        let c = plan.outputs == nil ? out + lo * outputs : packedC + layout.cOffsets[g]
+        sgemm(transposeA: false, transposeB: false, m: m, n: width, k: depth,
+              a: a, lda: plan.inputs == nil ? inputs : depth, b: packedW + layout.wOffsets[g], ldb: width,
+              c: c, ldc: plan.outputs == nil ? outputs : width)
+    }
+
+    /// Writes a group's packed result back into its rows, zero at the units the rectifier drops.
+    private func unpack(_ plan: SparseTangentProduct.GroupPlan, group g: Int, _ layout: PackedLayout) {
+        guard let y = rectifier else { return }
+        let range = SparseTangentProduct.groupRange(g, rows: rows)
+        guard let units = plan.outputs else {
+            SparseTangentProduct.rectify(rows: range, out, width: outputs, by: y, k: k)
+            return
+        }
+        let packed = packedC + layout.cOffsets[g]
+        for r in range {
+            let row = out + r * outputs, gate = y + (r / k) * outputs
+            let source = packed + (r - range.lowerBound) * units.count
+            row.update(repeating: 0, count: outputs)
+            for (i, u) in units.enumerated() where gate[u] > 0 { row[u] = source[i] }
+        }
     }
 }

@@ -61,7 +61,23 @@ extension Variable {
 
 /// x·Wᵀ + b, x [N, in], W [out, in], b [out].
 public func linear(_ x: Variable, weight: Variable, bias: Variable?) throws(EngineError) -> Variable {
-    try Variable.apply(LinearOp(), bias.map { [x, weight, $0] } ?? [x, weight])
+    try linear(x, weight: weight, bias: bias, transposedWeight: nil)
+}
+
+/// x·Wᵀ + b with Wᵀ [in, out] supplied by the caller for forward-mode products.
+func linear(_ x: Variable, weight: Variable, bias: Variable?, transposedWeight: Tensor?) throws(EngineError) -> Variable {
+    try Variable.apply(LinearOp(transposedWeight: transposedWeight), bias.map { [x, weight, $0] } ?? [x, weight])
+}
+
+/// relu(x·Wᵀ + b) as one operation (its forward mode skips the units the ReLU drops).
+public func rectifiedLinear(_ x: Variable, weight: Variable, bias: Variable?) throws(EngineError) -> Variable {
+    try rectifiedLinear(x, weight: weight, bias: bias, transposedWeight: nil)
+}
+
+/// relu(x·Wᵀ + b) with Wᵀ [in, out] supplied by the caller for forward-mode products.
+func rectifiedLinear(_ x: Variable, weight: Variable, bias: Variable?,
+                     transposedWeight: Tensor?) throws(EngineError) -> Variable {
+    try Variable.apply(RectifiedLinearOp(transposedWeight: transposedWeight), bias.map { [x, weight, $0] } ?? [x, weight])
 }
 
 /// 2-D convolution (NCHW; W [O, C, kh, kw]).

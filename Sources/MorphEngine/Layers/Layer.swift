@@ -38,9 +38,20 @@ public final class Sequential: Layer {
         self.layers = layers
     }
 
+    /// The layers applied in order; a Linear layer directly followed by a ReLU runs as one
+    /// rectified-linear operation (same values and derivatives, fewer passes).
     public func callAsFunction(_ x: Variable) throws(EngineError) -> Variable {
         var h = x
-        for layer in layers { h = try layer(h) }
+        var i = 0
+        while i < layers.count {
+            if let linear = layers[i] as? Linear, i + 1 < layers.count, layers[i + 1] is ReLU {
+                h = try linear.rectified(h)
+                i += 2
+            } else {
+                h = try layers[i](h)
+                i += 1
+            }
+        }
         return h
     }
 

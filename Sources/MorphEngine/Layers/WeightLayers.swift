@@ -13,7 +13,17 @@ public final class Linear: Layer {
     }
 
     public func callAsFunction(_ x: Variable) throws(EngineError) -> Variable {
-        try linear(x, weight: x.use(weight), bias: bias.map { x.use($0) })
+        try linear(x, weight: x.use(weight), bias: bias.map { x.use($0) }, transposedWeight: transposedWeight(for: x))
+    }
+
+    /// relu(self(x)), in one operation.
+    public func rectified(_ x: Variable) throws(EngineError) -> Variable {
+        try rectifiedLinear(x, weight: x.use(weight), bias: bias.map { x.use($0) }, transposedWeight: transposedWeight(for: x))
+    }
+
+    /// Wᵀ, kept by the weight, when x carries tangents (forward-mode products use it).
+    private func transposedWeight(for x: Variable) throws(EngineError) -> Tensor? {
+        x.tangent == nil ? nil : try weight.transposedValue()
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
