@@ -80,11 +80,11 @@ enum SparseTangentProduct {
                     Parallel.forEachChunk(groups) { range in
                         for g in range {
                             let rowRange = groupRange(g, rows: rows)
-                            let kept = activeColumns(t0, rows: rowRange, width: inputs) { $0 != 0 }
+                            let kept = nonzeroColumns(t0, rows: rowRange, width: inputs)
                             p0[g].inputs = packs(kept, of: inputs) ? kept : nil
                             guard let y0 else { continue }
                             let pointRange = (rowRange.lowerBound / k ..< (rowRange.upperBound - 1) / k + 1).clamped(to: 0..<points)
-                            let units = activeColumns(y0, rows: pointRange, width: outputs) { $0 > 0 }
+                            let units = positiveColumns(y0, rows: pointRange, width: outputs)
                             p0[g].outputs = packs(units, of: outputs) ? units : nil
                         }
                     }
@@ -104,7 +104,7 @@ enum SparseTangentProduct {
         let rows = t.shape[0], inputs = t.count / max(1, rows)
         return t.scalars.withUnsafeBufferPointer { tp in
             stride(from: 0, to: rows, by: groupRows).map { lo in
-                activeColumns(tp.baseAddress!, rows: lo..<min(rows, lo + groupRows), width: inputs) { $0 != 0 }
+                nonzeroColumns(tp.baseAddress!, rows: lo..<min(rows, lo + groupRows), width: inputs)
             }
         }
     }
@@ -114,18 +114,30 @@ enum SparseTangentProduct {
         g * groupRows ..< min(rows, (g + 1) * groupRows)
     }
 
-    /// The columns of `rows` where `isActive` holds in at least one row, ascending.
-    private static func activeColumns(_ t: UnsafePointer<Float>, rows: Range<Int>, width: Int,
-                                      where isActive: (Float) -> Bool) -> [Int] {
-        var seen = [UInt8](repeating: 0, count: width)
-        seen.withUnsafeMutableBufferPointer { flags in
-            let f = flags.baseAddress!
+    /// The columns of `rows` with a nonzero value (NaN counts) in at least one row, ascending.
+    private static func nonzeroColumns(_ t: UnsafePointer<Float>, rows: Range<Int>, width: Int) -> [Int] {
+        var bits = [UInt32](repeating: 0, count: width)
+        bits.withUnsafeMutableBufferPointer { b in
+            let b0 = b.baseAddress!
             for r in rows {
                 let row = t + r * width
-                for c in 0..<width { f[c] |= isActive(row[c]) ? 1 : 0 }
+                for c in 0..<width { b0[c] |= row[c].bitPattern }
             }
         }
-        return seen.indices.filter { seen[$0] != 0 }
+        return bits.indices.filter { bits[$0] & 0x7FFF_FFFF != 0 }
+    }
+
+    /// The columns of `rows` with a positive value in at least one row, ascending.
+    private static func positiveColumns(_ y: UnsafePointer<Float>, rows: Range<Int>, width: Int) -> [Int] {
+        var top = [Float](repeating: 0, count: width)
+        top.withUnsafeMutableBufferPointer { b in
+            let b0 = b.baseAddress!
+            for r in rows {
+                let row = y + r * width
+                for c in 0..<width { b0[c] = max(b0[c], row[c]) }
+            }
+        }
+        return top.indices.filter { top[$0] > 0 }
     }
 
     /// The dense product, masked by the rectifier if there is one.
