@@ -90,6 +90,40 @@ struct PrimitiveGradientTests {
         }
     }
 
+    @Test func convolutionsSplitIntoChunksEqualOneSampleAtATime() throws {
+        // 180 samples: their columns (over a million floats) are processed in several chunks,
+        // with the gradient read in column ranges; one sample at a time never chunks.
+        let n = 180
+        let x = try normal([n, 8, 14, 14], seed: 40), w = try normal([8, 8, 4, 4], seed: 41, scale: 0.3)
+        let b = try normal([8], seed: 42)
+        let ops: [(String, (Variable, Variable, Variable) throws(EngineError) -> Variable)] = [
+            ("conv2d", { x, w, b throws(EngineError) in try MorphEngine.conv2d(x, weight: w, bias: b, stride: 2, padding: 1) }),
+            ("conv_transpose2d", { x, w, b throws(EngineError) in try MorphEngine.convTranspose2d(x, weight: w, bias: b, stride: 2, padding: 1) }),
+        ]
+        for (name, op) in ops {
+            let u = try normal(op(Variable(x), Variable(w), Variable(b)).value.shape, seed: 43)
+            func gradients(_ range: Range<Int>) throws -> (y: Tensor, grads: [Tensor]) {
+                let tape = Tape()
+                let (xv, wv, bv) = (tape.input(try x.samples(range)), tape.input(w), tape.input(b))
+                let y = try op(xv, wv, bv)
+                let grads = try tape.backward(from: (y * Variable(u.samples(range))).sum(), inputs: [xv, wv, bv])
+                return (y.value, grads)
+            }
+            let whole = try gradients(0..<n)
+            var y: [Float] = [], dx: [Float] = []
+            var dw = [Double](repeating: 0, count: w.count)
+            for s in 0..<n {
+                let one = try gradients(s..<s + 1)
+                y += one.y.scalars
+                dx += one.grads[0].scalars
+                for i in dw.indices { dw[i] += Double(one.grads[1].scalars[i]) }
+            }
+            #expect(GradientCheck.relativeError(whole.y.scalars, y, floor: 0) < 1e-5, "\(name) values")
+            #expect(GradientCheck.relativeError(whole.grads[0].scalars, dx, floor: 0) < 1e-5, "\(name) input gradient")
+            #expect(GradientCheck.relativeError(whole.grads[1].scalars, dw.map { Float($0) }, floor: 0) < 1e-4, "\(name) weight gradient")
+        }
+    }
+
     @Test func convTransposeIsAdjointOfConv() throws {
         // ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ with the same weight.
         let x = try normal([2, 2, 6, 6], seed: 18), w = try normal([3, 2, 4, 4], seed: 19)

@@ -27,7 +27,7 @@ struct Conv2dOp: Primitive {
         }
         _ = try Tensor.elementCount(of: [n, o, g.outHeight, g.outWidth])
         var y = Tensor(shape: [n, o, g.outHeight, g.outWidth], count: n * o * g.positions) { _ in }
-        let chunk = g.chunk(for: n)
+        let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
         var col = Scratch(g.rows * chunk * g.positions)
         defer { if keepColumns, let cache, chunk == n { cache.columns = col.buffer } }
         var prod = Scratch(o * chunk * g.positions)
@@ -72,46 +72,54 @@ struct Conv2dOp: Primitive {
         let n = input.shape[0], o = w.shape[0], p = g.positions
         var dx = needed[0] ? try Tensor.zeros(input.shape) : nil
         var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
-        let chunk = g.chunk(for: n)
-        var col = Scratch(0)
-        let cached: Bool
-        if let columns = cache?.columns, chunk == n, columns.count == g.rows * n * p {
-            col = Scratch(columns)
-            cache?.columns = nil
-            cached = true
-        } else {
-            col = Scratch(g.rows * chunk * p)
-            cached = false
+        // Ȳ channel-major for the whole batch, [O, N·P]: both products read column ranges of it.
+        var gcm = Scratch(o * n * p)
+        gy.scalars.withUnsafeBufferPointer { gp in
+            gcm.with { ConvKernels.toChannelMajor(gp.baseAddress!, channels: o, batch: n, positions: p, $0) }
         }
-        var gcm = Scratch(o * chunk * p)
-        input.scalars.withUnsafeBufferPointer { xp in
-            w.scalars.withUnsafeBufferPointer { wp in
-                gy.scalars.withUnsafeBufferPointer { gp in
-                    var start = 0
-                    while start < n {
-                        let bsz = min(chunk, n - start)
-                        gcm.with { gc in
-                            ConvKernels.toChannelMajor(gp.baseAddress! + start * o * p, channels: o, batch: bsz, positions: p, gc)
-                            col.with { c in
-                                if dw != nil {
-                                    if !cached { ConvKernels.im2col(xp.baseAddress! + start * g.imageSize, g, batch: bsz, c) }
-                                    dw!.scalars.withUnsafeMutableBufferPointer { dwp in
-                                        sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: bsz * p,
-                                              a: gc, lda: bsz * p, b: c, ldb: bsz * p,
-                                              beta: 1, c: dwp.baseAddress!, ldc: g.rows)
-                                    }
-                                }
-                                if dx != nil {
-                                    sgemm(transposeA: true, transposeB: false, m: g.rows, n: bsz * p, k: o,
-                                          a: wp.baseAddress!, lda: g.rows, b: gc, ldb: bsz * p,
-                                          c: c, ldc: bsz * p)
-                                    dx!.scalars.withUnsafeMutableBufferPointer { dxp in
-                                        ConvKernels.col2im(c, g, batch: bsz, dxp.baseAddress! + start * g.imageSize)
-                                    }
-                                }
+        let ld = n * p
+        if dw != nil {
+            // W̄ = Ȳ·colᵀ over the forward pass's columns when it kept them, else chunk by chunk.
+            let cachedColumns = cache?.columns.flatMap { $0.count == g.rows * n * p ? $0 : nil }
+            cache?.columns = nil
+            let chunk = cachedColumns == nil ? g.chunk(for: n, budget: ConvGeometry.cacheBudget) : n
+            var col = cachedColumns.map { Scratch($0) } ?? Scratch(g.rows * chunk * p)
+            input.scalars.withUnsafeBufferPointer { xp in
+                dw!.scalars.withUnsafeMutableBufferPointer { dwp in
+                    gcm.with { gc in
+                        col.with { c in
+                            var start = 0
+                            while start < n {
+                                let bsz = min(chunk, n - start)
+                                if cachedColumns == nil { ConvKernels.im2col(xp.baseAddress! + start * g.imageSize, g, batch: bsz, c) }
+                                sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: bsz * p,
+                                      a: gc + start * p, lda: ld, b: c, ldb: bsz * p,
+                                      beta: 1, c: dwp.baseAddress!, ldc: g.rows)
+                                start += bsz
                             }
                         }
-                        start += bsz
+                    }
+                }
+            }
+        }
+        if dx != nil {
+            // x̄ = col2im(Wᵀ·Ȳ), in chunks whose columns stay in cache between the product and col2im.
+            let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
+            var col = Scratch(g.rows * chunk * p)
+            w.scalars.withUnsafeBufferPointer { wp in
+                dx!.scalars.withUnsafeMutableBufferPointer { dxp in
+                    gcm.with { gc in
+                        col.with { c in
+                            var start = 0
+                            while start < n {
+                                let bsz = min(chunk, n - start)
+                                sgemm(transposeA: true, transposeB: false, m: g.rows, n: bsz * p, k: o,
+                                      a: wp.baseAddress!, lda: g.rows, b: gc + start * p, ldb: ld,
+                                      c: c, ldc: bsz * p)
+                                ConvKernels.col2im(c, g, batch: bsz, dxp.baseAddress! + start * g.imageSize)
+                                start += bsz
+                            }
+                        }
                     }
                 }
             }
@@ -200,7 +208,7 @@ struct ConvTranspose2dOp: Primitive {
         let n = input.shape[0], cin = input.shape[1], p = g.positions
         var dx = needed[0] ? Tensor(shape: input.shape, count: input.count) { _ in } : nil
         var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
-        let chunk = g.chunk(for: n)
+        let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
         var col = Scratch(g.rows * chunk * p)
         var xcm = Scratch(cin * chunk * p)
         input.scalars.withUnsafeBufferPointer { xp in

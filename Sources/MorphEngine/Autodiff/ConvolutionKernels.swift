@@ -13,11 +13,12 @@ struct ConvGeometry: Equatable {
     /// Image elements per sample.
     var imageSize: Int { channels * height * width }
 
-    /// A column budget (floats, 4 MB) for operations that fill the columns and consume them
-    /// straight away (transposed convolution: sgemm, then col2im), so they stay in cache in between
-    /// (the Conv decoder's Jacobian 13 % faster than with 16 MB chunks; 1–2 MB chunks were slower
-    /// at 2 threads, where each product then wakes OpenBLAS's workers for less work).
-    static let cacheBudget = 1 << 20
+    /// A column budget (floats) for operations that fill columns and consume them straight away
+    /// (im2col then sgemm, sgemm then col2im), so they stay in cache in between: 1 MB at one
+    /// thread (the ConvAutoEncoder epoch 10 % faster than with 4 MB or 16 MB chunks), 4 MB at more,
+    /// where each product must be big enough to be worth waking OpenBLAS's workers (1–2 MB
+    /// chunks were slower at 2 threads).
+    static var cacheBudget: Int { BLAS.threadCount == 1 ? 1 << 18 : 1 << 20 }
 
     /// Samples per chunk so that one chunk's columns stay under `budget` floats (16 MB by default).
     func chunk(for batch: Int, budget: Int = 4 << 20) -> Int {
