@@ -46,43 +46,30 @@ enum ConvKernels {
     }
 
     /// col[r, b·P + p] = image[b, c, oh·s − pad + ki, ow·s − pad + kj] (0 outside), r = (c, ki, kj).
+    ///
+    /// Each channel is first split into s × s zero-bordered phase planes (the pixels whose row
+    /// and column leave the same remainders mod s), so every column row is a window of one plane
+    /// and its oh rows are contiguous runs of ow floats: copies that vectorise, with no edge tests.
     static func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, batch: Int,
                        _ col: UnsafeMutablePointer<Float>) {
         let p = g.positions, oh = g.outHeight, ow = g.outWidth
-        let h = g.height, w = g.width, s = g.stride, pad = g.padding
         let kh = g.kernelHeight, kw = g.kernelWidth, rowStride = batch * p
-        let ys = validRanges(size: h, outSize: oh, kernel: kh, stride: s, padding: pad)
-        let xs = validRanges(size: w, outSize: ow, kernel: kw, stride: s, padding: pad)
-        ys.withUnsafeBufferPointer { ys in
-            xs.withUnsafeBufferPointer { xs in
-                Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
-                    for b in samples {
-                        for c in 0..<g.channels {
-                            let src = image + (b * g.channels + c) * h * w
-                            for ki in 0..<kh {
-                                let (ylo, yhi) = ys[ki]
-                                for kj in 0..<kw {
-                                    let (xlo, xhi) = xs[kj]
-                                    let dstBase = col + ((c * kh + ki) * kw + kj) * rowStride + b * p
-                                    // Rows are short (4–28): plain loops, no memset/memcpy calls.
-                                    for i in 0..<(ylo * ow) { dstBase[i] = 0 }
-                                    for i in (yhi * ow)..<max(yhi * ow, p) { dstBase[i] = 0 }
-                                    if yhi <= ylo { continue }
-                                    var dst = dstBase + ylo * ow
-                                    var row = src + (ylo * s + ki - pad) * w + kj - pad + xlo * s
-                                    let n = max(0, xhi - xlo)
-                                    for _ in ylo..<yhi {
-                                        for x in 0..<xlo { dst[x] = 0 }
-                                        let out = dst + xlo
-                                        if s == 2 {
-                                            for x in 0..<n { out[x] = row[2 * x] }
-                                        } else {
-                                            for x in 0..<n { out[x] = row[x * s] }
-                                        }
-                                        for x in (xlo + n)..<max(xlo + n, ow) { dst[x] = 0 }
-                                        dst += ow
-                                        row += s * w
-                                    }
+        let planes = PhasePlanes(g)
+        Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
+            var scratch = [Float](repeating: 0, count: planes.count)
+            scratch.withUnsafeMutableBufferPointer { sp in
+                let plane0 = sp.baseAddress!
+                for b in samples {
+                    for c in 0..<g.channels {
+                        planes.split(image + (b * g.channels + c) * g.height * g.width, into: plane0)
+                        for ki in 0..<kh {
+                            for kj in 0..<kw {
+                                var src = UnsafePointer(plane0) + planes.offset(ki: ki, kj: kj)
+                                var dst = col + ((c * kh + ki) * kw + kj) * rowStride + b * p
+                                for _ in 0..<oh {
+                                    copyRun(src, dst, ow)
+                                    src += planes.width
+                                    dst += ow
                                 }
                             }
                         }
@@ -158,6 +145,75 @@ enum ConvKernels {
                 }
             }
         }
+    }
+}
+
+/// The s × s phase planes of one image channel for a convolution's geometry: plane (ry, rx)
+/// holds pixel (s·u + ry − s·top, s·v + rx − s·left) at (u, v), zero where that lies outside.
+struct PhasePlanes {
+    let geometry: ConvGeometry
+    /// Border rows and columns before the first pixel of a plane: ⌈pad / s⌉.
+    let top: Int, left: Int
+    /// Rows and columns of one plane.
+    let height: Int, width: Int
+
+    init(_ g: ConvGeometry) {
+        geometry = g
+        let s = g.stride
+        top = (g.padding + s - 1) / s
+        left = top
+        // The last window reaches plane row oh − 1 + ⌊(kh − 1 − pad) / s⌋ (+ top); the pixels
+        // need ⌈h / s⌉ rows (+ top).
+        height = max(g.outHeight + PhasePlanes.floorDiv(g.kernelHeight - 1 - g.padding, s), (g.height + s - 1) / s) + top
+        width = max(g.outWidth + PhasePlanes.floorDiv(g.kernelWidth - 1 - g.padding, s), (g.width + s - 1) / s) + left
+    }
+
+    /// Floats for all s² planes.
+    var count: Int { geometry.stride * geometry.stride * height * width }
+
+    static func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+    /// Where kernel tap (ki, kj)'s window starts: its plane, row and column for output (0, 0).
+    func offset(ki: Int, kj: Int) -> Int {
+        let s = geometry.stride
+        let qy = ki - geometry.padding, qx = kj - geometry.padding
+        let dy = PhasePlanes.floorDiv(qy, s), dx = PhasePlanes.floorDiv(qx, s)
+        let ry = qy - s * dy, rx = qx - s * dx
+        return (ry * s + rx) * height * width + (dy + top) * width + dx + left
+    }
+
+    /// Writes one channel [h, w] into its planes (borders zero).
+    func split(_ channel: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
+        let s = geometry.stride, h = geometry.height, w = geometry.width
+        planes.update(repeating: 0, count: count)
+        for y in 0..<h {
+            let (u, ry) = (y / s + top, y % s)
+            let row = channel + y * w
+            for rx in 0..<s {
+                let dst = planes + (ry * s + rx) * height * width + u * width + left
+                var x = rx, v = 0
+                while x < w { dst[v] = row[x]; x += s; v += 1 }
+            }
+        }
+    }
+}
+
+/// dst[0..<n] = src[0..<n], four floats at a time (the last four overlapping when n % 4 ≠ 0).
+@inline(__always)
+func copyRun(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    guard n >= 4 else {
+        for i in 0..<n { dst[i] = src[i] }
+        return
+    }
+    let from = UnsafeRawPointer(src), to = UnsafeMutableRawPointer(dst)
+    var i = 0
+    while i + 4 <= n {
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: 4 * i, as: SIMD4<Float>.self), toByteOffset: 4 * i, as: SIMD4<Float>.self)
+        i += 4
+    }
+    if i < n {
+        let last = 4 * (n - 4)
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: last, as: SIMD4<Float>.self), toByteOffset: last, as: SIMD4<Float>.self)
     }
 }
 
