@@ -124,6 +124,37 @@ struct PrimitiveGradientTests {
         }
     }
 
+    @Test func subPixelTransposedConvolutionsEqualCol2im() throws {
+        // (x shape, weight [Ci, Co, kh, kw], stride, padding), Ci ≤ Co: every case takes the sub-pixel form.
+        let cases: [([Int], [Int], Int, Int)] = [
+            ([3, 4, 7, 7], [4, 5, 4, 4], 2, 1), ([2, 3, 5, 6], [3, 3, 4, 4], 2, 0), ([2, 2, 4, 4], [2, 3, 2, 2], 2, 0),
+            ([2, 2, 3, 3], [2, 4, 6, 6], 3, 1), ([2, 2, 4, 5], [2, 2, 4, 2], 2, 1), ([1, 2, 5, 5], [2, 2, 6, 6], 2, 3),
+        ]
+        for (seed, (xShape, wShape, stride, padding)) in cases.enumerated() {
+            let x = try normal(xShape, seed: UInt64(60 + seed)), w = try normal(wShape, seed: UInt64(70 + seed))
+            let b = try normal([wShape[1]], seed: UInt64(80 + seed))
+            let label = "x \(xShape), w \(wShape), s\(stride) p\(padding)"
+            let direct = ConvTranspose2dOp(stride: stride, padding: padding)
+            #expect(SubPixel.applies(try direct.geometry(x, w), inputChannels: xShape[1]), "\(label) is sub-pixel")
+            let viaPhases = try direct.forward([x, w, b])
+            let viaCol2im = try ConvTranspose2dOp(stride: stride, padding: padding, allowsSubPixel: false).forward([x, w, b])
+            #expect(viaPhases.shape == viaCol2im.shape)
+            #expect(GradientCheck.relativeError(viaPhases.scalars, viaCol2im.scalars, floor: 0) < 1e-6, "\(label) forward")
+            // The same map is conv2d's input gradient, with the weight read as [O, C, kh, kw].
+            let image = try normal(viaPhases.shape, seed: UInt64(90 + seed))
+            let conv = Conv2dOp(stride: stride, padding: padding)
+            let y = try conv.forward([image, w])
+            let gy = try normal(y.shape, seed: UInt64(100 + seed))
+            let dxPhases = try #require(try conv.vjp([image, w], y, gy, [true, false])[0])
+            let dxCol2im = try #require(try Conv2dOp(stride: stride, padding: padding, allowsSubPixel: false).vjp([image, w], y, gy, [true, false])[0])
+            #expect(GradientCheck.relativeError(dxPhases.scalars, dxCol2im.scalars, floor: 0) < 1e-6, "\(label) conv2d x̄")
+        }
+        try check.check("conv_transpose2d k4 s2 p1, sub-pixel", [try normal([2, 2, 3, 3], seed: 110), try normal([2, 3, 4, 4], seed: 111, scale: 0.5),
+                                                                try normal([3], seed: 112)]) {
+            try MorphEngine.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
+        }
+    }
+
     @Test func convTransposeIsAdjointOfConv() throws {
         // ⟨conv(x), y⟩ = ⟨x, convT(y)⟩ with the same weight.
         let x = try normal([2, 2, 6, 6], seed: 18), w = try normal([3, 2, 4, 4], seed: 19)

@@ -5,6 +5,8 @@ struct Conv2dOp: Primitive {
     let stride: Int, padding: Int
     /// Where the forward pass leaves its columns for the backward pass (when recorded).
     var cache: ColumnCache? = nil
+    /// Whether x̄ may take the sub-pixel form (`SubPixel`) where it applies.
+    var allowsSubPixel = true
     var name: String { "conv2d" }
 
     func geometry(_ x: Tensor, _ w: Tensor) throws(EngineError) -> ConvGeometry {
@@ -70,7 +72,9 @@ struct Conv2dOp: Primitive {
         let input = x[0], w = x[1]
         let g = try geometry(input, w)
         let n = input.shape[0], o = w.shape[0], p = g.positions
-        var dx = needed[0] ? try Tensor.zeros(input.shape) : nil
+        let subPixel = allowsSubPixel && SubPixel.applies(g, inputChannels: o)
+        // The sub-pixel form writes every element of x̄; col2im adds into zeros.
+        var dx = !needed[0] ? nil : subPixel ? Tensor(shape: input.shape, count: input.count) { _ in } : try Tensor.zeros(input.shape)
         var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
         // Ȳ channel-major for the whole batch, [O, N·P]: both products read column ranges of it.
         var gcm = Scratch(o * n * p)
@@ -102,7 +106,17 @@ struct Conv2dOp: Primitive {
                 }
             }
         }
-        if dx != nil {
+        if dx != nil, subPixel {
+            // x̄ is the transposed convolution of Ȳ with W.
+            gy.scalars.withUnsafeBufferPointer { gp in
+                w.scalars.withUnsafeBufferPointer { wp in
+                    dx!.scalars.withUnsafeMutableBufferPointer { dxp in
+                        SubPixel.transposedConvolution(gp.baseAddress!, inputChannels: o, batch: n, weight: wp.baseAddress!,
+                                                       bias: nil, g, into: dxp.baseAddress!)
+                    }
+                }
+            }
+        } else if dx != nil {
             // x̄ = col2im(Wᵀ·Ȳ), in chunks whose columns stay in cache between the product and col2im.
             let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
             var col = Scratch(g.rows * chunk * p)
@@ -141,6 +155,8 @@ struct Conv2dOp: Primitive {
 /// VJP: x̄ = W′·im2col(ȳ), W̄′ = x·im2col(ȳ)ᵀ, b̄ = Σ ȳ. JVP: the same map applied to ẋ.
 struct ConvTranspose2dOp: Primitive {
     let stride: Int, padding: Int
+    /// Whether the forward map may take the sub-pixel form (`SubPixel`) where it applies.
+    var allowsSubPixel = true
     var name: String { "conv_transpose2d" }
 
     func geometry(_ x: Tensor, _ w: Tensor) throws(EngineError) -> ConvGeometry {
@@ -168,6 +184,19 @@ struct ConvTranspose2dOp: Primitive {
         }
         _ = try Tensor.elementCount(of: [n, cout, g.height, g.width])
         let plane = g.height * g.width
+        if allowsSubPixel && SubPixel.applies(g, inputChannels: cin) {
+            let biasScalars = b?.scalars ?? []
+            return x.scalars.withUnsafeBufferPointer { xp in
+                w.scalars.withUnsafeBufferPointer { wp in
+                    biasScalars.withUnsafeBufferPointer { bp in
+                        Tensor(shape: [n, cout, g.height, g.width], count: n * cout * plane) { y in
+                            SubPixel.transposedConvolution(xp.baseAddress!, inputChannels: cin, batch: n, weight: wp.baseAddress!,
+                                                           bias: b == nil ? nil : bp.baseAddress, g, into: y)
+                        }
+                    }
+                }
+            }
+        }
         var y = Tensor(shape: [n, cout, g.height, g.width], count: n * cout * plane) { o in
             for s in 0..<n { for c in 0..<cout {
                 (o + (s * cout + c) * plane).update(repeating: b?.scalars[c] ?? 0, count: plane)
