@@ -36,9 +36,7 @@ struct Conv2dOp: Primitive {
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 y.scalars.withUnsafeMutableBufferPointer { yp in
-                    var start = 0
-                    while start < n {
-                        let bsz = min(chunk, n - start)
+                    forEachSampleChunk(n, size: chunk) { start, bsz in
                         col.with { c in
                             ConvKernels.im2col(xp.baseAddress! + start * g.imageSize, g, batch: bsz, c)
                             prod.with { pr in
@@ -56,7 +54,6 @@ struct Conv2dOp: Primitive {
                                 }
                             }
                         }
-                        start += bsz
                     }
                 }
             }
@@ -92,14 +89,11 @@ struct Conv2dOp: Primitive {
                 dw!.scalars.withUnsafeMutableBufferPointer { dwp in
                     gcm.with { gc in
                         col.with { c in
-                            var start = 0
-                            while start < n {
-                                let bsz = min(chunk, n - start)
+                            forEachSampleChunk(n, size: chunk) { start, bsz in
                                 if cachedColumns == nil { ConvKernels.im2col(xp.baseAddress! + start * g.imageSize, g, batch: bsz, c) }
                                 sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: bsz * p,
                                       a: gc + start * p, lda: ld, b: c, ldb: bsz * p,
                                       beta: 1, c: dwp.baseAddress!, ldc: g.rows)
-                                start += bsz
                             }
                         }
                     }
@@ -124,14 +118,11 @@ struct Conv2dOp: Primitive {
                 dx!.scalars.withUnsafeMutableBufferPointer { dxp in
                     gcm.with { gc in
                         col.with { c in
-                            var start = 0
-                            while start < n {
-                                let bsz = min(chunk, n - start)
+                            forEachSampleChunk(n, size: chunk) { start, bsz in
                                 sgemm(transposeA: true, transposeB: false, m: g.rows, n: bsz * p, k: o,
                                       a: wp.baseAddress!, lda: g.rows, b: gc + start * p, ldb: ld,
                                       c: c, ldc: bsz * p)
                                 ConvKernels.col2im(c, g, batch: bsz, dxp.baseAddress! + start * g.imageSize)
-                                start += bsz
                             }
                         }
                     }
@@ -208,9 +199,7 @@ struct ConvTranspose2dOp: Primitive {
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 y.scalars.withUnsafeMutableBufferPointer { yp in
-                    var start = 0
-                    while start < n {
-                        let bsz = min(chunk, n - start)
+                    forEachSampleChunk(n, size: chunk) { start, bsz in
                         xcm.with { xc in
                             ConvKernels.toChannelMajor(xp.baseAddress! + start * cin * p, channels: cin, batch: bsz, positions: p, xc)
                             col.with { c in
@@ -219,7 +208,6 @@ struct ConvTranspose2dOp: Primitive {
                                 ConvKernels.col2im(c, g, batch: bsz, yp.baseAddress! + start * g.imageSize)
                             }
                         }
-                        start += bsz
                     }
                 }
             }
@@ -243,9 +231,7 @@ struct ConvTranspose2dOp: Primitive {
         input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 gy.scalars.withUnsafeBufferPointer { gp in
-                    var start = 0
-                    while start < n {
-                        let bsz = min(chunk, n - start)
+                    forEachSampleChunk(n, size: chunk) { start, bsz in
                         col.with { c in
                             ConvKernels.im2col(gp.baseAddress! + start * g.imageSize, g, batch: bsz, c)
                             xcm.with { xc in
@@ -267,7 +253,6 @@ struct ConvTranspose2dOp: Primitive {
                                 }
                             }
                         }
-                        start += bsz
                     }
                 }
             }

@@ -217,6 +217,17 @@ func copyRun(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ 
     }
 }
 
+/// Runs `body(start, count)` on consecutive chunks of at most `size` samples covering
+/// 0..<total, in order.
+func forEachSampleChunk(_ total: Int, size: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
+    var start = 0
+    while start < total {
+        let count = min(max(1, size), total - start)
+        body(start, count)
+        start += count
+    }
+}
+
 /// Scratch memory for one operation, reused across chunks.
 struct Scratch {
     private(set) var buffer: [Float]

@@ -99,9 +99,7 @@ struct LocallyConnected2dOp: Primitive {
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 y.scalars.withUnsafeMutableBufferPointer { yp in
-                    var start = 0
-                    while start < n {
-                        let bsz = min(chunk, n - start)
+                    forEachSampleChunk(n, size: chunk) { start, bsz in
                         patches.with { pp in
                             ConvKernels.gatherPatches(xp.baseAddress! + start * g.imageSize, g, batch: bsz, pp)
                             prod.with { pr in
@@ -121,7 +119,6 @@ struct LocallyConnected2dOp: Primitive {
                                 }
                             }
                         }
-                        start += bsz
                     }
                 }
             }
@@ -143,9 +140,7 @@ struct LocallyConnected2dOp: Primitive {
         input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 gy.scalars.withUnsafeBufferPointer { gp in
-                    var start = 0
-                    while start < n {
-                        let bsz = min(chunk, n - start)
+                    forEachSampleChunk(n, size: chunk) { start, bsz in
                         gl.with { gm in
                             ConvKernels.toLocationMajor(gp.baseAddress! + start * o * l, channels: o, batch: bsz, locations: l, gm)
                             patches.with { pp in
@@ -171,7 +166,6 @@ struct LocallyConnected2dOp: Primitive {
                                 }
                             }
                         }
-                        start += bsz
                     }
                 }
             }
@@ -225,9 +219,7 @@ struct LocallyConnectedTranspose2dOp: Primitive {
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 y.scalars.withUnsafeMutableBufferPointer { yp in
-                    var start = 0
-                    while start < n {
-                        let bsz = min(chunk, n - start)
+                    forEachSampleChunk(n, size: chunk) { start, bsz in
                         xl.with { xm in
                             ConvKernels.toLocationMajor(xp.baseAddress! + start * cin * l, channels: cin, batch: bsz, locations: l, xm)
                             patches.with { pp in
@@ -239,7 +231,6 @@ struct LocallyConnectedTranspose2dOp: Primitive {
                                 ConvKernels.scatterPatches(pp, g, batch: bsz, yp.baseAddress! + start * g.imageSize)
                             }
                         }
-                        start += bsz
                     }
                     if let b {
                         for s in 0..<n { for i in 0..<g.imageSize { yp[s * g.imageSize + i] += b.scalars[i] } }
@@ -264,9 +255,7 @@ struct LocallyConnectedTranspose2dOp: Primitive {
         input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 gy.scalars.withUnsafeBufferPointer { gp in
-                    var start = 0
-                    while start < n {
-                        let bsz = min(chunk, n - start)
+                    forEachSampleChunk(n, size: chunk) { start, bsz in
                         patches.with { pp in
                             ConvKernels.gatherPatches(gp.baseAddress! + start * g.imageSize, g, batch: bsz, pp)
                             xl.with { xm in
@@ -293,7 +282,6 @@ struct LocallyConnectedTranspose2dOp: Primitive {
                                 }
                             }
                         }
-                        start += bsz
                     }
                 }
             }

@@ -74,9 +74,7 @@ enum SubPixel {
         phaseWeights.with { pw0 in
             col.with { c in
                 product.with { pr in
-                    var start = 0
-                    while start < batch {
-                        let bsz = min(chunk, batch - start)
+                    forEachSampleChunk(batch, size: chunk) { start, bsz in
                         windows.gather(x + start * ci * g.outHeight * g.outWidth, channels: ci, batch: bsz, into: c)
                         var offset = 0
                         for (q, phase) in phases.enumerated() {
@@ -88,7 +86,6 @@ enum SubPixel {
                         }
                         scatter(pr, phases: phases, channels: co, batch: bsz, bias: bias, g,
                                 into: image + start * co * g.height * g.width)
-                        start += bsz
                     }
                 }
             }
