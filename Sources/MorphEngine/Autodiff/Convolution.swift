@@ -1,6 +1,7 @@
 /// 2-D convolution, NCHW: x [N, C, H, W], W [O, C, kh, kw], optional b [O].
 /// y = W ⋆ x + b by im2col and one sgemm per chunk of samples.
-/// VJP: x̄ = col2im(Wᵀ·Ȳ), W̄ = Ȳ·colᵀ, b̄ = Σ Ȳ. JVP: ẏ = W ⋆ ẋ (no bias).
+/// VJP: x̄ = col2im(Wᵀ·Ȳ) (or its sub-pixel form, `SubPixel`), W̄ = Ȳ·colᵀ, b̄ = Σ Ȳ.
+/// JVP: ẏ = W ⋆ ẋ (no bias).
 struct Conv2dOp: Primitive {
     let stride: Int, padding: Int
     /// Where the forward pass leaves its columns for the backward pass (when recorded).
@@ -73,10 +74,13 @@ struct Conv2dOp: Primitive {
         // The sub-pixel form writes every element of x̄; col2im adds into zeros.
         var dx = !needed[0] ? nil : subPixel ? Tensor(shape: input.shape, count: input.count) { _ in } : try Tensor.zeros(input.shape)
         var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
-        // Ȳ channel-major for the whole batch, [O, N·P]: both products read column ranges of it.
-        var gcm = Scratch(o * n * p)
-        gy.scalars.withUnsafeBufferPointer { gp in
-            gcm.with { ConvKernels.toChannelMajor(gp.baseAddress!, channels: o, batch: n, positions: p, $0) }
+        // Ȳ channel-major for the whole batch, [O, N·P], when a product reads column ranges of it.
+        let channelMajor = dw != nil || (dx != nil && !subPixel)
+        var gcm = Scratch(channelMajor ? o * n * p : 0)
+        if channelMajor {
+            gy.scalars.withUnsafeBufferPointer { gp in
+                gcm.with { ConvKernels.toChannelMajor(gp.baseAddress!, channels: o, batch: n, positions: p, $0) }
+            }
         }
         let ld = n * p
         if dw != nil {
@@ -142,7 +146,8 @@ struct Conv2dOp: Primitive {
 
 /// Transposed 2-D convolution, NCHW: x [N, Cin, H, W], W [Cin, Cout, kh, kw] (PyTorch
 /// layout), optional b [Cout]; output side (H − 1)·s − 2·pad + kh. It is the adjoint of
-/// conv2d in x: y = col2im(W′ᵀ·x) with W′ = W as [Cin, Cout·kh·kw].
+/// conv2d in x: y = col2im(W′ᵀ·x) with W′ = W as [Cin, Cout·kh·kw] (or the sub-pixel form,
+/// `SubPixel`, when the stride divides the kernel and Cin ≤ Cout).
 /// VJP: x̄ = W′·im2col(ȳ), W̄′ = x·im2col(ȳ)ᵀ, b̄ = Σ ȳ. JVP: the same map applied to ẋ.
 struct ConvTranspose2dOp: Primitive {
     let stride: Int, padding: Int
