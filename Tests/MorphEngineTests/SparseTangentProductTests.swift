@@ -75,6 +75,40 @@ struct SparseTangentProductTests {
         #expect(zip(product.scalars, expected).allSatisfy { ($0 == 0) == ($1 == 0) }, "exact zeros where the ReLU is off")
     }
 
+    @Test func rowsWithAtMostTwoNonzerosTakeRowCombinations() throws {
+        // 40 points of 16 tangents over 16 inputs: the basis (one 1 per row), then rows with a
+        // scaled entry, two entries, none; a third nonzero in one row sends the product to BLAS.
+        let k = 16, points = 40, inputs = 16, outputs = 70
+        var t = try Tensor.zeros([points * k, inputs])
+        var g = RandomGenerator(seed: 38)
+        for r in 0..<points * k {
+            switch r % 4 {
+            case 0: t.scalars[r * inputs + r % k] = 1
+            case 1: t.scalars[r * inputs + (r * 7) % inputs] = g.nextFloat() * 4 - 2
+            case 2: t.scalars[r * inputs + 3] = g.nextFloat(); t.scalars[r * inputs + 11] = -g.nextFloat()
+            default: break
+            }
+        }
+        #expect(RowEntries(t) != nil)
+        let w = try normal([outputs, inputs], seed: 39)
+        var y = try normal([points, outputs], seed: 40)
+        for i in y.scalars.indices where i % 3 == 0 { y.scalars[i] = 0 }
+        for rectifier in [nil, y] {
+            let product = try SparseTangentProduct.product(t, weight: w, rectifier: rectifier, tangentCount: k)
+            var expected = SparseTangentProductTests.reference(t, w)
+            if let rectifier {
+                for r in 0..<points * k { for u in 0..<outputs where rectifier.scalars[(r / k) * outputs + u] <= 0 { expected[r * outputs + u] = 0 } }
+            }
+            let err = GradientCheck.relativeError(product.scalars, expected, floor: 0)
+            #expect(err < 1e-6, "relative error \(err), rectified: \(rectifier != nil)")
+        }
+        var dense = t
+        dense.scalars[5 * inputs + 1] = 0.5; dense.scalars[5 * inputs + 2] = 0.5
+        #expect(RowEntries(dense) == nil, "a row with three nonzeros")
+        let product = try SparseTangentProduct.product(dense, weight: w)
+        #expect(GradientCheck.relativeError(product.scalars, SparseTangentProductTests.reference(dense, w), floor: 0) < 1e-5)
+    }
+
     @Test func pathJacobianEqualsPointByPointJacobian() throws {
         // 64 points of a path through a ReLU decoder: 1024 tangent rows in one chunk take the
         // packed products; one point per chunk (16 rows) takes the dense ones.

@@ -31,13 +31,17 @@ enum SparseTangentProduct {
     static func product(_ t: Tensor, weight w: Tensor, rectifier y: Tensor? = nil, tangentCount k: Int = 1,
                         transposedWeight: Tensor? = nil) throws(EngineError) -> Tensor {
         let rows = t.shape[0], inputs = t.shape[1], outputs = w.shape[0]
+        if t.rank == 2, w.rank == 2, inputs == w.shape[1], let entries = RowEntries(t) {
+            // Rows with at most two nonzeros (the basis tangents a Jacobian starts from): each
+            // output row is a combination of one or two rows of Wᵀ.
+            return combinations(entries, of: try transposed(w, given: transposedWeight), rectifier: y, k: k)
+        }
         guard rows >= groupRows, inputs >= 64, outputs >= 64 else { return try dense(t, w, rectifier: y, k: k) }
         let plans = self.plans(t, outputs: outputs, rectifier: y, k: k)
         guard plans.contains(where: \.isPacked) else { return try dense(t, w, rectifier: y, k: k) }
 
         // Wᵀ [in, out]: its rows are the columns a group packs.
-        let wt: Tensor
-        if let given = transposedWeight, given.shape == [inputs, outputs] { wt = given } else { wt = try w.transposed() }
+        let wt = try transposed(w, given: transposedWeight)
         var layout = PackedLayout()
         for (g, plan) in plans.enumerated() { layout.append(plan, rows: groupRange(g, rows: rows).count, inputs: inputs, outputs: outputs) }
         var out = [Float](unsafeUninitializedCapacity: rows * outputs) { _, initialized in initialized = rows * outputs }
@@ -65,6 +69,41 @@ enum SparseTangentProduct {
             }
         }
         return Tensor(unchecked: [rows, outputs], scalars: out)
+    }
+
+    /// Wᵀ: `given` when it has the right shape, else W transposed here.
+    private static func transposed(_ w: Tensor, given: Tensor?) throws(EngineError) -> Tensor {
+        if let given, given.shape == [w.shape[1], w.shape[0]] { return given }
+        return try w.transposed()
+    }
+
+    /// out[r] = Σ over row r's entries (j, v) of v·Wᵀ[j], rectified by y like `product`.
+    private static func combinations(_ entries: RowEntries, of wt: Tensor, rectifier y: Tensor?, k: Int) -> Tensor {
+        let rows = entries.rows, outputs = wt.shape[1]
+        let yScalars = y?.scalars ?? []
+        return wt.scalars.withUnsafeBufferPointer { wp in
+            yScalars.withUnsafeBufferPointer { yp in
+                Tensor(shape: [rows, outputs], count: rows * outputs) { out in
+                    let (w0, gate) = (wp.baseAddress!, y == nil ? nil : yp.baseAddress)
+                    Parallel.forEachChunk(rows, minimumPerChunk: max(1, Parallel.elementwiseGrain / max(1, outputs))) { range in
+                        for r in range {
+                            let row = out + r * outputs
+                            let (j0, v0) = entries.first(of: r), (j1, v1) = entries.second(of: r)
+                            if j0 < 0 {
+                                row.update(repeating: 0, count: outputs)
+                            } else if j1 < 0 {
+                                let a = w0 + j0 * outputs
+                                for o in 0..<outputs { row[o] = v0 * a[o] }
+                            } else {
+                                let (a, b) = (w0 + j0 * outputs, w0 + j1 * outputs)
+                                for o in 0..<outputs { row[o] = v0 * a[o] + v1 * b[o] }
+                            }
+                        }
+                        if let gate { rectify(rows: range, out, width: outputs, by: gate, k: k) }
+                    }
+                }
+            }
+        }
     }
 
     /// Each group's plan: its active input columns and, with a rectifier, its active units, kept
@@ -164,6 +203,40 @@ enum SparseTangentProduct {
             for u in 0..<width { row[u] = gate[u] > 0 ? row[u] : 0 }
         }
     }
+}
+
+/// The nonzero entries of a matrix whose rows have at most two, as (column, value) pairs per row
+/// (column −1 for an empty slot).
+struct RowEntries {
+    let rows: Int
+    private let columns: [Int32]
+    private let values: [Float]
+
+    /// The entries of t [R, in], or nil when some row has more than two nonzeros.
+    init?(_ t: Tensor) {
+        let rows = t.shape[0], width = t.count / max(1, rows)
+        var columns = [Int32](repeating: -1, count: 2 * rows), values = [Float](repeating: 0, count: 2 * rows)
+        let fits = t.scalars.withUnsafeBufferPointer { tp -> Bool in
+            for r in 0..<rows {
+                let row = tp.baseAddress! + r * width
+                var found = 0
+                for c in 0..<width where row[c] != 0 {
+                    if found == 2 { return false }
+                    columns[2 * r + found] = Int32(c)
+                    values[2 * r + found] = row[c]
+                    found += 1
+                }
+            }
+            return true
+        }
+        guard fits else { return nil }
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
+    func first(of r: Int) -> (Int, Float) { (Int(columns[2 * r]), values[2 * r]) }
+    func second(of r: Int) -> (Int, Float) { (Int(columns[2 * r + 1]), values[2 * r + 1]) }
 }
 
 /// Where each group's packed operands start in the three scratch buffers.
