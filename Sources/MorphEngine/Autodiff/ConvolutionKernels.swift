@@ -231,9 +231,11 @@ func forEachSampleChunk(_ total: Int, size: Int, _ body: (_ start: Int, _ count:
 /// Scratch memory for one operation, reused across chunks.
 struct Scratch {
     private(set) var buffer: [Float]
-    /// Uninitialised memory: every user writes before reading.
+    /// Uninitialised memory: every user writes before reading. At least one element, so `with`
+    /// has an address to give even when `count` is 0.
     init(_ count: Int) {
-        buffer = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        let size = max(1, count)
+        buffer = [Float](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
     }
     mutating func with<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R {
         buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
