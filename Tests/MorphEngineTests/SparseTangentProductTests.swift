@@ -3,6 +3,14 @@ import Testing
 
 @Suite("Forward-mode Linear products that skip zero tangent columns")
 struct SparseTangentProductTests {
+    /// T·Wᵀ in Double, zero where `rectifier` y [R / k, out] is not positive, the reference.
+    static func reference(_ t: Tensor, _ w: Tensor, rectifier y: Tensor, k: Int) -> [Float] {
+        var out = reference(t, w)
+        let outputs = w.shape[0]
+        for r in 0..<t.shape[0] { for u in 0..<outputs where y.scalars[(r / k) * outputs + u] <= 0 { out[r * outputs + u] = 0 } }
+        return out
+    }
+
     /// T·Wᵀ in Double, the reference.
     static func reference(_ t: Tensor, _ w: Tensor) -> [Float] {
         let rows = t.shape[0], inputs = t.shape[1], outputs = w.shape[0]
@@ -68,8 +76,7 @@ struct SparseTangentProductTests {
         #expect(plans.map { $0.outputs?.count } == [20, nil, 0], "units kept per group")
         #expect(plans[0].inputs?.count == 100 && plans[1].inputs == nil)
         let product = try SparseTangentProduct.product(t, weight: w, rectifier: y, tangentCount: k)
-        var expected = SparseTangentProductTests.reference(t, w)
-        for r in 0..<points * k { for u in 0..<outputs where y.scalars[(r / k) * outputs + u] <= 0 { expected[r * outputs + u] = 0 } }
+        let expected = SparseTangentProductTests.reference(t, w, rectifier: y, k: k)
         let err = GradientCheck.relativeError(product.scalars, expected, floor: 0)
         #expect(err < 1e-5, "relative error \(err) against the masked Double product")
         #expect(zip(product.scalars, expected).allSatisfy { ($0 == 0) == ($1 == 0) }, "exact zeros where the ReLU is off")
@@ -95,10 +102,8 @@ struct SparseTangentProductTests {
         for i in y.scalars.indices where i % 3 == 0 { y.scalars[i] = 0 }
         for rectifier in [nil, y] {
             let product = try SparseTangentProduct.product(t, weight: w, rectifier: rectifier, tangentCount: k)
-            var expected = SparseTangentProductTests.reference(t, w)
-            if let rectifier {
-                for r in 0..<points * k { for u in 0..<outputs where rectifier.scalars[(r / k) * outputs + u] <= 0 { expected[r * outputs + u] = 0 } }
-            }
+            let expected = rectifier.map { SparseTangentProductTests.reference(t, w, rectifier: $0, k: k) }
+                ?? SparseTangentProductTests.reference(t, w)
             let err = GradientCheck.relativeError(product.scalars, expected, floor: 0)
             #expect(err < 1e-6, "relative error \(err), rectified: \(rectifier != nil)")
         }

@@ -123,7 +123,9 @@ enum SparseTangentProduct {
                             p0[g].inputs = packs(kept, of: inputs) ? kept : nil
                             guard let y0 else { continue }
                             let pointRange = (rowRange.lowerBound / k ..< (rowRange.upperBound - 1) / k + 1).clamped(to: 0..<points)
-                            let units = positiveColumns(y0, rows: pointRange, width: outputs)
+                            // y is a ReLU's output: its nonzero units are its positive ones
+                            // (any other unit kept here is zeroed when the rows are unpacked).
+                            let units = nonzeroColumns(y0, rows: pointRange, width: outputs)
                             p0[g].outputs = packs(units, of: outputs) ? units : nil
                         }
                     }
@@ -164,19 +166,6 @@ enum SparseTangentProduct {
             }
         }
         return bits.indices.filter { bits[$0] & 0x7FFF_FFFF != 0 }
-    }
-
-    /// The columns of `rows` with a positive value in at least one row, ascending.
-    private static func positiveColumns(_ y: UnsafePointer<Float>, rows: Range<Int>, width: Int) -> [Int] {
-        var top = [Float](repeating: 0, count: width)
-        top.withUnsafeMutableBufferPointer { b in
-            let b0 = b.baseAddress!
-            for r in rows {
-                let row = y + r * width
-                for c in 0..<width { b0[c] = max(b0[c], row[c]) }
-            }
-        }
-        return top.indices.filter { top[$0] > 0 }
     }
 
     /// The dense product, masked by the rectifier if there is one.
