@@ -71,6 +71,34 @@ struct CheckpointTests {
         #expect(dataFileError { _ = try Checkpoint(contentsOf: dir.file("absent.ckpt")) }?.reason == "no such file")
     }
 
+    @Test func emptyArraysWithWideExtentsRoundTrip() throws {
+        // Zero elements, whatever the other extents: the file holds no data for them, and they
+        // must read back even when an extent exceeds the file's size.
+        let shapes = [[0, 1000], [1000, 0], [3, 0, 1 << 40], [Int.max, 0, 1]]
+        let wide = Checkpoint(metadata: [:], arrays: shapes.enumerated().map {
+            NamedArray(name: "e\($0.offset)", array: NumericArray(shape: $0.element, scalars: []))
+        })
+        let bytes = try wide.encoded()
+        #expect(bytes.count < 1000)
+        #expect(try Checkpoint(decoding: bytes, name: "wide.ckpt") == wide)
+        // Nonzero extents whose product overflows are refused on both sides, in any order.
+        for shape in [[Int.max, 2, 0], [0, 1 << 32, 1 << 32]] {
+            let overflowing = Checkpoint(metadata: [:], arrays: [NamedArray(name: "o", array: NumericArray(shape: shape, scalars: []))])
+            #expect(dataFileError { _ = try overflowing.encoded() } != nil)
+        }
+        // A file whose table claims such a shape is refused with the reason (the table is read
+        // before the checksum, so patching one extent is enough).
+        let sentinel = 0x0102_0304_0506
+        var patched = try Checkpoint(metadata: [:], arrays: [
+            NamedArray(name: "o", array: NumericArray(shape: [0, 1 << 20, sentinel], scalars: [])),
+        ]).encoded()
+        let sentinelBytes = (0..<8).map { UInt8(truncatingIfNeeded: sentinel >> (8 * $0)) }
+        let at = try #require((0...(patched.count - 8)).first { Array(patched[$0..<($0 + 8)]) == sentinelBytes })
+        patched[at + 7] = 1  // 2^20 · (2^56 + sentinel): the nonzero extents overflow
+        let refused = dataFileError { _ = try Checkpoint(decoding: patched, name: "o.ckpt") }
+        #expect(refused?.reason.contains("more than the file can hold") == true)
+    }
+
     @Test func invalidContentsAreRefusedOnWrite() {
         let duplicate = Checkpoint(metadata: [:], arrays: [
             NamedArray(name: "a", array: NumericArray(shape: [1], scalars: [1])),

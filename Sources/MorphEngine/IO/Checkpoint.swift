@@ -109,7 +109,7 @@ extension Checkpoint {
             var shape: [Int] = []
             for _ in 0..<Int(rank) {
                 guard let dim = cursor.readUInt(width: 8) else { throw fail(truncated) }
-                guard dim <= UInt64(bytes.count) else { throw fail("array '\(arrayName)' claims dimension \(dim), more than the file can hold") }
+                guard dim <= UInt64(Int.max) else { throw fail("array '\(arrayName)' claims dimension \(dim), more than any file can hold") }
                 shape.append(Int(dim))
             }
             guard let elements = checkedProduct(shape, limit: bytes.count / 4) else {

@@ -92,14 +92,18 @@ extension Array where Element == UInt8 {
     }
 }
 
-/// The product of `dims`, or nil when a dimension is negative or the product overflows `limit`.
+/// The number of elements `dims` describe, or nil when a dimension is negative, the count exceeds
+/// `limit`, or the nonzero dimensions' product overflows `Int`. The last rule makes the answer
+/// independent of order: a shape with a zero extent may list any other extents, but no order of
+/// multiplying them can overflow.
 func checkedProduct(_ dims: [Int], limit: Int = Int.max) -> Int? {
     var product = 1
-    for dim in dims {
-        guard dim >= 0 else { return nil }
+    for dim in dims where dim != 0 {
+        guard dim > 0 else { return nil }
         let (next, overflow) = product.multipliedReportingOverflow(by: dim)
-        guard !overflow, next <= limit else { return nil }
+        guard !overflow else { return nil }
         product = next
     }
-    return product
+    let count = dims.contains(0) ? 0 : product
+    return count <= limit ? count : nil
 }

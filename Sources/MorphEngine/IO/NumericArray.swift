@@ -19,12 +19,13 @@ public struct NumericArray: Sendable, Equatable {
         self.scalars = [Float](repeating: 0, count: shape.reduce(1) { $0 * max($1, 0) })
     }
 
-    /// The number of elements the shape describes.
+    /// The number of elements the shape describes (the caller keeps the shape well formed).
     public var elementCount: Int { shape.reduce(1, *) }
 
-    /// Whether the shape has no negative extents and describes exactly `scalars.count` elements.
+    /// Whether the shape has no negative extents, its nonzero extents' product fits in `Int`, and
+    /// it describes exactly `scalars.count` elements.
     public var isWellFormed: Bool {
-        shape.allSatisfy { $0 >= 0 } && elementCount == scalars.count
+        checkedProduct(shape) == scalars.count
     }
 }
 
