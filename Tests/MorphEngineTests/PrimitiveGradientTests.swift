@@ -124,6 +124,45 @@ struct PrimitiveGradientTests {
         }
     }
 
+    @Test func convolutionsEqualADirectSumInDouble() throws {
+        // Widths below, at and above eight pixels (the phase split's vector path), odd and even;
+        // strides 1–3; one input channel (column rows split by sample) and several (by channel).
+        let cases: [([Int], [Int], Int, Int)] = [
+            ([2, 1, 28, 28], [3, 1, 4, 4], 2, 1), ([3, 5, 14, 14], [4, 5, 4, 4], 2, 1), ([2, 3, 9, 11], [2, 3, 3, 3], 2, 1),
+            ([2, 2, 13, 16], [3, 2, 5, 5], 3, 2), ([2, 2, 10, 10], [2, 2, 3, 3], 1, 1), ([1, 2, 8, 8], [2, 2, 2, 2], 2, 0),
+        ]
+        for (seed, (xShape, wShape, stride, padding)) in cases.enumerated() {
+            let x = try normal(xShape, seed: UInt64(120 + seed)), w = try normal(wShape, seed: UInt64(130 + seed))
+            let b = try normal([wShape[0]], seed: UInt64(140 + seed))
+            let label = "x \(xShape), w \(wShape), s\(stride) p\(padding)"
+            let (n, c, h, wd) = (xShape[0], xShape[1], xShape[2], xShape[3])
+            let (o, kh, kw) = (wShape[0], wShape[2], wShape[3])
+            let oh = (h + 2 * padding - kh) / stride + 1, ow = (wd + 2 * padding - kw) / stride + 1
+            let op = Conv2dOp(stride: stride, padding: padding)
+            let y = try op.forward([x, w, b])
+            let gy = try normal(y.shape, seed: UInt64(150 + seed))
+            let grads = try op.vjp([x, w, b], y, gy, [true, true, true])
+            var yRef = [Double](repeating: 0, count: n * o * oh * ow)
+            var dxRef = [Double](repeating: 0, count: x.count), dwRef = [Double](repeating: 0, count: w.count)
+            for s in 0..<n { for oc in 0..<o { for i in 0..<oh { for j in 0..<ow {
+                let out = ((s * o + oc) * oh + i) * ow + j
+                yRef[out] = Double(b.scalars[oc])
+                for ic in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+                    let yy = i * stride - padding + ki, xx = j * stride - padding + kj
+                    guard (0..<h).contains(yy), (0..<wd).contains(xx) else { continue }
+                    let xi = ((s * c + ic) * h + yy) * wd + xx, wi = ((oc * c + ic) * kh + ki) * kw + kj
+                    yRef[out] += Double(w.scalars[wi]) * Double(x.scalars[xi])
+                    dxRef[xi] += Double(w.scalars[wi]) * Double(gy.scalars[out])
+                    dwRef[wi] += Double(x.scalars[xi]) * Double(gy.scalars[out])
+                } } }
+            } } } }
+            #expect(y.shape == [n, o, oh, ow], "\(label) shape")
+            #expect(GradientCheck.relativeError(y.scalars, yRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) values")
+            #expect(GradientCheck.relativeError(try #require(grads[0]).scalars, dxRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) x̄")
+            #expect(GradientCheck.relativeError(try #require(grads[1]).scalars, dwRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) W̄")
+        }
+    }
+
     @Test func subPixelTransposedConvolutionsEqualCol2im() throws {
         // (x shape, weight [Ci, Co, kh, kw], stride, padding), Ci ≤ Co: every case takes the sub-pixel form.
         let cases: [([Int], [Int], Int, Int)] = [

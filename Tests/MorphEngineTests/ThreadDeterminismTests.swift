@@ -42,4 +42,26 @@ struct ThreadDeterminismTests {
             #expect(conv.stateDict().map(\.tensor) == conv2.stateDict().map(\.tensor))
         }
     }
+
+    @Test func convolutionsAgreeAcrossThreadCounts() throws {
+        // Their gathers split the work by channel or, with too few channels, by sample.
+        for (channels, seed) in [(1, 200), (5, 210)] {
+            let x = try normal([6, channels, 14, 14], seed: UInt64(seed)), w = try normal([4, channels, 4, 4], seed: UInt64(seed + 1))
+            let wt = try normal([channels, 4, 4, 4], seed: UInt64(seed + 2))
+            func run() throws -> [Tensor] {
+                let conv = Conv2dOp(stride: 2, padding: 1), transposed = ConvTranspose2dOp(stride: 2, padding: 1)
+                let y = try conv.forward([x, w])
+                let convGrads = try conv.vjp([x, w], y, y, [true, true]).compactMap { $0 }
+                let t = try transposed.forward([x, wt])
+                let transposedGrads = try transposed.vjp([x, wt], t, t, [true, true]).compactMap { $0 }
+                return [y, t] + convGrads + transposedGrads
+            }
+            let one = try withThreads(1, run), two = try withThreads(2, run)
+            #expect(one.count == 6 && two.count == 6)
+            for (a, b) in zip(one, two) {
+                #expect(a.shape == b.shape)
+                #expect(GradientCheck.relativeError(a.scalars, b.scalars, floor: 0) < 1e-6, "\(channels) channels")
+            }
+        }
+    }
 }

@@ -50,27 +50,30 @@ enum ConvKernels {
     /// Each channel is first split into s × s zero-bordered phase planes (the pixels whose row
     /// and column leave the same remainders mod s), so every column row is a window of one plane
     /// and its oh rows are contiguous runs of ow floats: copies that vectorise, with no edge tests.
+    /// A channel's planes are made for every sample first, then each column row is written from
+    /// start to end (one stream at a time, not kh·kw·C streams advanced a sample at a time).
     static func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, batch: Int,
                        _ col: UnsafeMutablePointer<Float>) {
         let p = g.positions, oh = g.outHeight, ow = g.outWidth
         let kh = g.kernelHeight, kw = g.kernelWidth, rowStride = batch * p
         let planes = PhasePlanes(g)
-        Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
-            var scratch = [Float](repeating: 0, count: planes.count)
+        let offsets = (0..<kh * kw).map { planes.offset(ki: $0 / kw, kj: $0 % kw) }
+        forEachChannelBlock(channels: g.channels, batch: batch) { channels, samples in
+            var scratch = [Float](repeating: 0, count: planes.count * samples.count)
             scratch.withUnsafeMutableBufferPointer { sp in
                 let plane0 = sp.baseAddress!
-                for b in samples {
-                    for c in 0..<g.channels {
-                        planes.split(image + (b * g.channels + c) * g.height * g.width, into: plane0)
-                        for ki in 0..<kh {
-                            for kj in 0..<kw {
-                                var src = UnsafePointer(plane0) + planes.offset(ki: ki, kj: kj)
-                                var dst = col + ((c * kh + ki) * kw + kj) * rowStride + b * p
-                                for _ in 0..<oh {
-                                    copyRun(src, dst, ow)
-                                    src += planes.width
-                                    dst += ow
-                                }
+                for c in channels {
+                    for (i, b) in samples.enumerated() {
+                        planes.split(image + (b * g.channels + c) * g.height * g.width, into: plane0 + i * planes.count)
+                    }
+                    for (tap, offset) in offsets.enumerated() {
+                        var dst = col + (c * kh * kw + tap) * rowStride + samples.lowerBound * p
+                        for i in 0..<samples.count {
+                            var src = UnsafePointer(plane0) + i * planes.count + offset
+                            for _ in 0..<oh {
+                                copyRun(src, dst, ow)
+                                src += planes.width
+                                dst += ow
                             }
                         }
                     }
@@ -89,18 +92,19 @@ enum ConvKernels {
         let xs = validRanges(size: w, outSize: ow, kernel: kw, stride: s, padding: pad)
         ys.withUnsafeBufferPointer { ys in
             xs.withUnsafeBufferPointer { xs in
-                Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
-                    for b in samples {
-                        for c in 0..<g.channels {
-                            let dst = image + (b * g.channels + c) * h * w
-                            for ki in 0..<kh {
-                                let (ylo, yhi) = ys[ki]
-                                for kj in 0..<kw {
-                                    let (xlo, xhi) = xs[kj]
-                                    let n = xhi - xlo
-                                    if yhi <= ylo || n <= 0 { continue }
-                                    var src = col + ((c * kh + ki) * kw + kj) * rowStride + b * p + ylo * ow + xlo
-                                    var row = dst + (ylo * s + ki - pad) * w + kj - pad + xlo * s
+                // Row by row, each read start to end (as im2col writes them).
+                forEachChannelBlock(channels: g.channels, batch: batch) { channels, samples in
+                    for c in channels {
+                        for ki in 0..<kh {
+                            let (ylo, yhi) = ys[ki]
+                            for kj in 0..<kw {
+                                let (xlo, xhi) = xs[kj]
+                                let n = xhi - xlo
+                                if yhi <= ylo || n <= 0 { continue }
+                                let rowStart = col + ((c * kh + ki) * kw + kj) * rowStride + ylo * ow + xlo
+                                for b in samples {
+                                    var src = rowStart + b * p
+                                    var row = image + (b * g.channels + c) * h * w + (ylo * s + ki - pad) * w + kj - pad + xlo * s
                                     for _ in ylo..<yhi {
                                         if s == 2 {
                                             for x in 0..<n { row[2 * x] += src[x] }
@@ -182,13 +186,30 @@ struct PhasePlanes {
         return (ry * s + rx) * height * width + (dy + top) * width + dx + left
     }
 
-    /// Writes one channel [h, w] into its planes (borders zero).
+    /// Writes one channel [h, w] into its planes. It writes the same positions every time and
+    /// never the border, so planes zeroed once stay zero-bordered however often they are reused.
     func split(_ channel: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
         let s = geometry.stride, h = geometry.height, w = geometry.width
-        planes.update(repeating: 0, count: count)
+        let planeSize = height * width
         for y in 0..<h {
             let (u, ry) = (y / s + top, y % s)
             let row = channel + y * w
+            if s == 2 {
+                // Even and odd pixels of eight at a time (the common stride), then the rest.
+                let even = planes + 2 * ry * planeSize + u * width + left, odd = even + planeSize
+                var x = 0
+                while x + 8 <= w {
+                    let pixels = UnsafeRawPointer(row + x).loadUnaligned(as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(even + x / 2).storeBytes(of: pixels.evenHalf, as: SIMD4<Float>.self)
+                    UnsafeMutableRawPointer(odd + x / 2).storeBytes(of: pixels.oddHalf, as: SIMD4<Float>.self)
+                    x += 8
+                }
+                while x < w {
+                    (x % 2 == 0 ? even : odd)[x / 2] = row[x]
+                    x += 1
+                }
+                continue
+            }
             for rx in 0..<s {
                 let dst = planes + (ry * s + rx) * height * width + u * width + left
                 var x = rx, v = 0
@@ -214,6 +235,16 @@ func copyRun(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ 
     if i < n {
         let last = 4 * (n - 4)
         to.storeBytes(of: from.loadUnaligned(fromByteOffset: last, as: SIMD4<Float>.self), toByteOffset: last, as: SIMD4<Float>.self)
+    }
+}
+
+/// Runs `body(channels, samples)` over blocks covering channels × samples once, one block per
+/// thread: split by channel when there are enough channels, else by sample.
+func forEachChannelBlock(channels: Int, batch: Int, _ body: (_ channels: Range<Int>, _ samples: Range<Int>) -> Void) {
+    if channels >= 2 * BLAS.threadCount || channels >= batch {
+        Parallel.forEachChunk(channels) { body($0, 0..<batch) }
+    } else {
+        Parallel.forEachChunk(batch) { body(0..<channels, $0) }
     }
 }
 

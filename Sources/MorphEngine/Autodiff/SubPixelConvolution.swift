@@ -139,21 +139,26 @@ struct ShiftedWindows {
         let paddedWidth = phases.map { $0.columns + $0.offsetX }.reduce(w, max) + left
         var starts: [Int] = [], offset = 0
         for phase in phases { starts.append(offset); offset += depth * batch * phase.positions }
+        let paddedSize = paddedHeight * paddedWidth
         starts.withUnsafeBufferPointer { starts in
-            Parallel.forEachChunk(batch, minimumPerChunk: 2) { samples in
-                var scratch = [Float](repeating: 0, count: paddedHeight * paddedWidth)
+            // As in im2col: a channel's padded copies for every sample, then each row start to end.
+            forEachChannelBlock(channels: channels, batch: batch) { channelRange, samples in
+                var scratch = [Float](repeating: 0, count: paddedSize * samples.count)
                 scratch.withUnsafeMutableBufferPointer { sp in
                     let padded = sp.baseAddress!
-                    for b in samples {
-                        for c in 0..<channels {
+                    for c in channelRange {
+                        for (i, b) in samples.enumerated() {
                             let channel = x + (b * channels + c) * h * w
-                            for y in 0..<h { (padded + (y + top) * paddedWidth + left).update(from: channel + y * w, count: w) }
-                            for (q, phase) in phases.enumerated() {
-                                let rowStride = batch * phase.positions
-                                for t in 0..<th {
-                                    for t2 in 0..<tw {
-                                        var src = UnsafePointer(padded) + (phase.offsetY - t + top) * paddedWidth + phase.offsetX - t2 + left
-                                        var dst = col + starts[q] + ((c * th + t) * tw + t2) * rowStride + b * phase.positions
+                            for y in 0..<h { (padded + i * paddedSize + (y + top) * paddedWidth + left).update(from: channel + y * w, count: w) }
+                        }
+                        for (q, phase) in phases.enumerated() {
+                            let rowStride = batch * phase.positions
+                            for t in 0..<th {
+                                for t2 in 0..<tw {
+                                    let window = (phase.offsetY - t + top) * paddedWidth + phase.offsetX - t2 + left
+                                    var dst = col + starts[q] + ((c * th + t) * tw + t2) * rowStride + samples.lowerBound * phase.positions
+                                    for i in 0..<samples.count {
+                                        var src = UnsafePointer(padded) + i * paddedSize + window
                                         for _ in 0..<phase.rows {
                                             copyRun(src, dst, phase.columns)
                                             src += paddedWidth
