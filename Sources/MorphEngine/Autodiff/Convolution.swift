@@ -30,30 +30,31 @@ struct Conv2dOp: Primitive {
         }
         _ = try Tensor.elementCount(of: [n, o, g.outHeight, g.outWidth])
         var y = Tensor(shape: [n, o, g.outHeight, g.outWidth], count: n * o * g.positions) { _ in }
-        let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
-        var col = Scratch(g.rows * chunk * g.positions)
-        defer { if keepColumns, let cache, chunk == n { cache.columns = col.buffer } }
-        var prod = Scratch(o * chunk * g.positions)
+        // The forward pass keeps its columns for the backward pass when they fit one chunk.
+        let wholeBatch = keepColumns && cache != nil && g.chunk(for: n, budget: ConvGeometry.cacheBudget) == n
+        let shares = wholeBatch ? [0..<n] : Parallel.shares(of: n, minimumPerShare: 2)
+        let biasScalars = b?.scalars ?? []
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
-                y.scalars.withUnsafeMutableBufferPointer { yp in
-                    forEachSampleChunk(n, size: chunk) { start, bsz in
-                        col.with { c in
-                            ConvKernels.im2col(xp.baseAddress! + start * g.imageSize, g, batch: bsz, c)
-                            prod.with { pr in
-                                sgemm(transposeA: false, transposeB: false, m: o, n: bsz * g.positions, k: g.rows,
-                                      a: wp.baseAddress!, lda: g.rows, b: c, ldb: bsz * g.positions,
-                                      c: pr, ldc: bsz * g.positions)
-                                if let b {
-                                    b.scalars.withUnsafeBufferPointer { bp in
+                biasScalars.withUnsafeBufferPointer { bp in
+                    y.scalars.withUnsafeMutableBufferPointer { yp in
+                        let (x0, w0, y0, bias) = (xp.baseAddress!, wp.baseAddress!, yp.baseAddress!, b == nil ? nil : bp.baseAddress)
+                        Parallel.forEachShare(shares) { _, share in
+                            let chunk = g.chunk(for: share.count, budget: ConvGeometry.cacheBudget)
+                            var col = Scratch(g.rows * chunk * g.positions), prod = Scratch(o * chunk * g.positions)
+                            forEachSampleChunk(share.count, size: chunk) { offset, bsz in
+                                let start = share.lowerBound + offset
+                                col.with { c in
+                                    ConvKernels.im2col(x0 + start * g.imageSize, g, batch: bsz, c)
+                                    prod.with { pr in
+                                        sgemm(transposeA: false, transposeB: false, m: o, n: bsz * g.positions, k: g.rows,
+                                              a: w0, lda: g.rows, b: c, ldb: bsz * g.positions, c: pr, ldc: bsz * g.positions)
                                         ConvKernels.fromChannelMajor(pr, channels: o, batch: bsz, positions: g.positions,
-                                                                     bias: bp.baseAddress!, yp.baseAddress! + start * o * g.positions)
+                                                                     bias: bias, y0 + start * o * g.positions)
                                     }
-                                } else {
-                                    ConvKernels.fromChannelMajor(pr, channels: o, batch: bsz, positions: g.positions,
-                                                                 bias: nil, yp.baseAddress! + start * o * g.positions)
                                 }
                             }
+                            if wholeBatch, let cache { cache.columns = col.buffer }
                         }
                     }
                 }
@@ -72,67 +73,63 @@ struct Conv2dOp: Primitive {
         let n = input.shape[0], o = w.shape[0], p = g.positions
         let subPixel = allowsSubPixel && SubPixel.applies(g, inputChannels: o)
         // The sub-pixel form writes every element of x̄; col2im adds into zeros.
-        var dx = !needed[0] ? nil : subPixel ? Tensor(shape: input.shape, count: input.count) { _ in } : try Tensor.zeros(input.shape)
-        var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
-        // Ȳ channel-major for the whole batch, [O, N·P], when a product reads column ranges of it.
-        let channelMajor = dw != nil || (dx != nil && !subPixel)
-        var gcm = Scratch(channelMajor ? o * n * p : 0)
-        if channelMajor {
-            gy.scalars.withUnsafeBufferPointer { gp in
-                gcm.with { ConvKernels.toChannelMajor(gp.baseAddress!, channels: o, batch: n, positions: p, $0) }
-            }
-        }
-        let ld = n * p
-        if dw != nil {
-            // W̄ = Ȳ·colᵀ over the forward pass's columns when it kept them, else chunk by chunk.
-            let cachedColumns = cache?.columns.flatMap { $0.count == g.rows * n * p ? $0 : nil }
-            cache?.columns = nil
-            let chunk = cachedColumns == nil ? g.chunk(for: n, budget: ConvGeometry.cacheBudget) : n
-            var col = cachedColumns.map { Scratch($0) } ?? Scratch(g.rows * chunk * p)
-            input.scalars.withUnsafeBufferPointer { xp in
-                dw!.scalars.withUnsafeMutableBufferPointer { dwp in
-                    gcm.with { gc in
-                        col.with { c in
-                            forEachSampleChunk(n, size: chunk) { start, bsz in
-                                if cachedColumns == nil { ConvKernels.im2col(xp.baseAddress! + start * g.imageSize, g, batch: bsz, c) }
-                                sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: bsz * p,
-                                      a: gc + start * p, lda: ld, b: c, ldb: bsz * p,
-                                      beta: 1, c: dwp.baseAddress!, ldc: g.rows)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if dx != nil, subPixel {
-            // x̄ is the transposed convolution of Ȳ with W.
-            gy.scalars.withUnsafeBufferPointer { gp in
-                w.scalars.withUnsafeBufferPointer { wp in
-                    dx!.scalars.withUnsafeMutableBufferPointer { dxp in
-                        SubPixel.transposedConvolution(gp.baseAddress!, inputChannels: o, batch: n, weight: wp.baseAddress!,
-                                                       bias: nil, g, into: dxp.baseAddress!)
-                    }
-                }
-            }
-        } else if dx != nil {
-            // x̄ = col2im(Wᵀ·Ȳ), in chunks whose columns stay in cache between the product and col2im.
-            let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
-            var col = Scratch(g.rows * chunk * p)
+        var dxScalars: [Float] = !needed[0] ? [] : subPixel
+            ? [Float](unsafeUninitializedCapacity: input.count) { _, initialized in initialized = input.count }
+            : [Float](repeating: 0, count: input.count)
+        let wantsWeight = needed[1], viaCol2im = needed[0] && !subPixel
+        // W̄ = Ȳ·colᵀ over the forward pass's columns when it kept them (one chunk), else chunk by chunk.
+        let cachedColumns = wantsWeight ? cache?.columns.flatMap { $0.count == g.rows * n * p ? $0 : nil } : nil
+        cache?.columns = nil
+        let shares = cachedColumns != nil ? [0..<n] : Parallel.shares(of: n, minimumPerShare: 2)
+        // Each share's W̄, added in share order afterwards (the same sum for the same thread count).
+        var partials = [Float](repeating: 0, count: wantsWeight ? shares.count * w.count : 0)
+        input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
-                dx!.scalars.withUnsafeMutableBufferPointer { dxp in
-                    gcm.with { gc in
-                        col.with { c in
-                            forEachSampleChunk(n, size: chunk) { start, bsz in
-                                sgemm(transposeA: true, transposeB: false, m: g.rows, n: bsz * p, k: o,
-                                      a: wp.baseAddress!, lda: g.rows, b: gc + start * p, ldb: ld,
-                                      c: c, ldc: bsz * p)
-                                ConvKernels.col2im(c, g, batch: bsz, dxp.baseAddress! + start * g.imageSize)
+                gy.scalars.withUnsafeBufferPointer { gp in
+                    partials.withUnsafeMutableBufferPointer { pp in
+                        dxScalars.withUnsafeMutableBufferPointer { dp in
+                            let (x0, w0, g0, partial0) = (xp.baseAddress!, wp.baseAddress!, gp.baseAddress!, pp.baseAddress)
+                            let dx0 = needed[0] ? dp.baseAddress : nil
+                            Parallel.forEachShare(shares) { index, share in
+                                let chunk = cachedColumns == nil ? g.chunk(for: share.count, budget: ConvGeometry.cacheBudget) : n
+                                if wantsWeight || viaCol2im {
+                                    // Ȳ channel-major per chunk, [O, B·P]: the products read it as a matrix.
+                                    var gcm = Scratch(o * chunk * p)
+                                    var col = cachedColumns.map { Scratch($0) } ?? Scratch(g.rows * chunk * p)
+                                    forEachSampleChunk(share.count, size: chunk) { offset, bsz in
+                                        let start = share.lowerBound + offset, width = bsz * p
+                                        gcm.with { gc in
+                                            col.with { c in
+                                                ConvKernels.toChannelMajor(g0 + start * o * p, channels: o, batch: bsz, positions: p, gc)
+                                                if wantsWeight, let partial0 {
+                                                    if cachedColumns == nil { ConvKernels.im2col(x0 + start * g.imageSize, g, batch: bsz, c) }
+                                                    sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: width,
+                                                          a: gc, lda: width, b: c, ldb: width,
+                                                          beta: 1, c: partial0 + index * w.count, ldc: g.rows)
+                                                }
+                                                if viaCol2im, let dx0 {
+                                                    // x̄ = col2im(Wᵀ·Ȳ), the columns still in cache between the two.
+                                                    sgemm(transposeA: true, transposeB: false, m: g.rows, n: width, k: o,
+                                                          a: w0, lda: g.rows, b: gc, ldb: width, c: c, ldc: width)
+                                                    ConvKernels.col2im(c, g, batch: bsz, dx0 + start * g.imageSize)
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                                if subPixel, let dx0 {
+                                    // x̄ is the transposed convolution of Ȳ with W.
+                                    SubPixel.transposedConvolution(g0 + share.lowerBound * o * p, inputChannels: o, batch: share.count,
+                                                                   weight: w0, bias: nil, g, into: dx0 + share.lowerBound * g.imageSize)
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        let dx = needed[0] ? Tensor(unchecked: input.shape, scalars: dxScalars) : nil
+        let dw = wantsWeight ? Tensor(unchecked: w.shape, scalars: sumOfShares(partials, count: shares.count)) : nil
         var result: [Tensor?] = [dx, dw]
         if x.count > 2 { result.append(needed[2] ? channelSums(gy) : nil) }
         return result
@@ -180,37 +177,34 @@ struct ConvTranspose2dOp: Primitive {
         }
         _ = try Tensor.elementCount(of: [n, cout, g.height, g.width])
         let plane = g.height * g.width
-        if allowsSubPixel && SubPixel.applies(g, inputChannels: cin) {
-            let biasScalars = b?.scalars ?? []
-            return x.scalars.withUnsafeBufferPointer { xp in
-                w.scalars.withUnsafeBufferPointer { wp in
-                    biasScalars.withUnsafeBufferPointer { bp in
-                        Tensor(shape: [n, cout, g.height, g.width], count: n * cout * plane) { y in
-                            SubPixel.transposedConvolution(xp.baseAddress!, inputChannels: cin, batch: n, weight: wp.baseAddress!,
-                                                           bias: b == nil ? nil : bp.baseAddress, g, into: y)
-                        }
-                    }
-                }
-            }
-        }
-        var y = Tensor(shape: [n, cout, g.height, g.width], count: n * cout * plane) { o in
-            for s in 0..<n { for c in 0..<cout {
-                (o + (s * cout + c) * plane).update(repeating: b?.scalars[c] ?? 0, count: plane)
-            } }
-        }
-        let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
-        var col = Scratch(g.rows * chunk * p)
-        var xcm = Scratch(cin * chunk * p)
+        let subPixel = allowsSubPixel && SubPixel.applies(g, inputChannels: cin)
+        let biasScalars = b?.scalars ?? []
+        var y = Tensor(shape: [n, cout, g.height, g.width], count: n * cout * plane) { _ in }
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
-                y.scalars.withUnsafeMutableBufferPointer { yp in
-                    forEachSampleChunk(n, size: chunk) { start, bsz in
-                        xcm.with { xc in
-                            ConvKernels.toChannelMajor(xp.baseAddress! + start * cin * p, channels: cin, batch: bsz, positions: p, xc)
-                            col.with { c in
-                                sgemm(transposeA: true, transposeB: false, m: g.rows, n: bsz * p, k: cin,
-                                      a: wp.baseAddress!, lda: g.rows, b: xc, ldb: bsz * p, c: c, ldc: bsz * p)
-                                ConvKernels.col2im(c, g, batch: bsz, yp.baseAddress! + start * g.imageSize)
+                biasScalars.withUnsafeBufferPointer { bp in
+                    y.scalars.withUnsafeMutableBufferPointer { yp in
+                        let (x0, w0, y0, bias) = (xp.baseAddress!, wp.baseAddress!, yp.baseAddress!, b == nil ? nil : bp.baseAddress)
+                        Parallel.forEachShare(Parallel.shares(of: n, minimumPerShare: 2)) { _, share in
+                            if subPixel {
+                                SubPixel.transposedConvolution(x0 + share.lowerBound * cin * p, inputChannels: cin, batch: share.count,
+                                                               weight: w0, bias: bias, g, into: y0 + share.lowerBound * g.imageSize)
+                                return
+                            }
+                            // y = bias, then col2im adds W′ᵀ·x chunk by chunk.
+                            for s in share { for c in 0..<cout { (y0 + (s * cout + c) * plane).update(repeating: bias?[c] ?? 0, count: plane) } }
+                            let chunk = g.chunk(for: share.count, budget: ConvGeometry.cacheBudget)
+                            var col = Scratch(g.rows * chunk * p), xcm = Scratch(cin * chunk * p)
+                            forEachSampleChunk(share.count, size: chunk) { offset, bsz in
+                                let start = share.lowerBound + offset
+                                xcm.with { xc in
+                                    col.with { c in
+                                        ConvKernels.toChannelMajor(x0 + start * cin * p, channels: cin, batch: bsz, positions: p, xc)
+                                        sgemm(transposeA: true, transposeB: false, m: g.rows, n: bsz * p, k: cin,
+                                              a: w0, lda: g.rows, b: xc, ldb: bsz * p, c: c, ldc: bsz * p)
+                                        ConvKernels.col2im(c, g, batch: bsz, y0 + start * g.imageSize)
+                                    }
+                                }
                             }
                         }
                     }
@@ -228,32 +222,38 @@ struct ConvTranspose2dOp: Primitive {
         let input = x[0], w = x[1]
         let g = try geometry(input, w)
         let n = input.shape[0], cin = input.shape[1], p = g.positions
-        var dx = needed[0] ? Tensor(shape: input.shape, count: input.count) { _ in } : nil
-        var dw = needed[1] ? try Tensor.zeros(w.shape) : nil
-        let chunk = g.chunk(for: n, budget: ConvGeometry.cacheBudget)
-        var col = Scratch(g.rows * chunk * p)
-        var xcm = Scratch(cin * chunk * p)
+        var dxScalars = [Float](unsafeUninitializedCapacity: needed[0] ? input.count : 0) { _, initialized in initialized = needed[0] ? input.count : 0 }
+        let shares = Parallel.shares(of: n, minimumPerShare: 2)
+        // Each share's W̄, added in share order afterwards (the same sum for the same thread count).
+        var partials = [Float](repeating: 0, count: needed[1] ? shares.count * w.count : 0)
         input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 gy.scalars.withUnsafeBufferPointer { gp in
-                    forEachSampleChunk(n, size: chunk) { start, bsz in
-                        col.with { c in
-                            ConvKernels.im2col(gp.baseAddress! + start * g.imageSize, g, batch: bsz, c)
-                            xcm.with { xc in
-                                if dw != nil {
-                                    ConvKernels.toChannelMajor(xp.baseAddress! + start * cin * p, channels: cin, batch: bsz, positions: p, xc)
-                                    dw!.scalars.withUnsafeMutableBufferPointer { dwp in
-                                        sgemm(transposeA: false, transposeB: true, m: cin, n: g.rows, k: bsz * p,
-                                              a: xc, lda: bsz * p, b: c, ldb: bsz * p,
-                                              beta: 1, c: dwp.baseAddress!, ldc: g.rows)
-                                    }
-                                }
-                                if dx != nil {
-                                    sgemm(transposeA: false, transposeB: false, m: cin, n: bsz * p, k: g.rows,
-                                          a: wp.baseAddress!, lda: g.rows, b: c, ldb: bsz * p, c: xc, ldc: bsz * p)
-                                    dx!.scalars.withUnsafeMutableBufferPointer { dxp in
-                                        ConvKernels.fromChannelMajor(xc, channels: cin, batch: bsz, positions: p, bias: nil,
-                                                                     dxp.baseAddress! + start * cin * p)
+                    partials.withUnsafeMutableBufferPointer { pp in
+                        dxScalars.withUnsafeMutableBufferPointer { dp in
+                            let (x0, w0, g0) = (xp.baseAddress!, wp.baseAddress!, gp.baseAddress!)
+                            let (partial0, dx0) = (needed[1] ? pp.baseAddress : nil, needed[0] ? dp.baseAddress : nil)
+                            Parallel.forEachShare(shares) { index, share in
+                                let chunk = g.chunk(for: share.count, budget: ConvGeometry.cacheBudget)
+                                var col = Scratch(g.rows * chunk * p), xcm = Scratch(cin * chunk * p)
+                                forEachSampleChunk(share.count, size: chunk) { offset, bsz in
+                                    let start = share.lowerBound + offset, width = bsz * p
+                                    col.with { c in
+                                        ConvKernels.im2col(g0 + start * g.imageSize, g, batch: bsz, c)
+                                        xcm.with { xc in
+                                            if let partial0 {
+                                                ConvKernels.toChannelMajor(x0 + start * cin * p, channels: cin, batch: bsz, positions: p, xc)
+                                                sgemm(transposeA: false, transposeB: true, m: cin, n: g.rows, k: width,
+                                                      a: xc, lda: width, b: c, ldb: width,
+                                                      beta: 1, c: partial0 + index * w.count, ldc: g.rows)
+                                            }
+                                            if let dx0 {
+                                                sgemm(transposeA: false, transposeB: false, m: cin, n: width, k: g.rows,
+                                                      a: w0, lda: g.rows, b: c, ldb: width, c: xc, ldc: width)
+                                                ConvKernels.fromChannelMajor(xc, channels: cin, batch: bsz, positions: p, bias: nil,
+                                                                             dx0 + start * cin * p)
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -262,6 +262,8 @@ struct ConvTranspose2dOp: Primitive {
                 }
             }
         }
+        let dx = needed[0] ? Tensor(unchecked: input.shape, scalars: dxScalars) : nil
+        let dw = needed[1] ? Tensor(unchecked: w.shape, scalars: sumOfShares(partials, count: shares.count)) : nil
         var result: [Tensor?] = [dx, dw]
         if x.count > 2 { result.append(needed[2] ? channelSums(gy) : nil) }
         return result

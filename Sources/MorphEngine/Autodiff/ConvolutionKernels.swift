@@ -14,10 +14,11 @@ struct ConvGeometry: Equatable {
     var imageSize: Int { channels * height * width }
 
     /// A column budget (floats) for operations that fill columns and consume them straight away
-    /// (im2col then sgemm, sgemm then col2im), so they stay in cache in between: 1 MB at one
-    /// thread (the ConvAutoEncoder epoch 10 % faster than with 4 MB or 16 MB chunks), 4 MB at more,
-    /// where each product must be big enough to be worth waking OpenBLAS's workers (1–2 MB
-    /// chunks were slower at 2 threads).
+    /// (im2col then sgemm, sgemm then col2im), so they stay in cache in between: 1 MB for a
+    /// thread working alone, as at one thread or in a share of `Parallel.forEachShare` (the
+    /// ConvAutoEncoder epoch 10 % faster than with 4 MB or 16 MB chunks; 512 KB and 2 MB no
+    /// better), 4 MB for products threaded by OpenBLAS, which must be big enough to be worth
+    /// waking its workers (1–2 MB chunks were slower there).
     static var cacheBudget: Int { BLAS.threadCount == 1 ? 1 << 18 : 1 << 20 }
 
     /// Samples per chunk so that one chunk's columns stay under `budget` floats (16 MB by default).
@@ -271,6 +272,18 @@ struct Scratch {
     mutating func with<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R {
         buffer.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
     }
+}
+
+/// The element-wise sum of `count` equal slices of `partials`, added in slice order.
+func sumOfShares(_ partials: [Float], count: Int) -> [Float] {
+    guard count > 1 else { return partials }
+    let size = partials.count / count
+    var sum = Array(partials[0..<size])
+    for share in 1..<count {
+        let base = share * size
+        for i in 0..<size { sum[i] += partials[base + i] }
+    }
+    return sum
 }
 
 /// Per-channel sums of a [N, C, …] tensor, [C] (the bias gradient of a convolution).

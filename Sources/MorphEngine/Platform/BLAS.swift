@@ -53,10 +53,37 @@ public enum BLAS {
         return coreName.lowercased() == wanted.lowercased()
     }
 
-    /// Threads used by OpenBLAS and by the engine's own parallel loops.
+    /// Threads used by OpenBLAS and by the engine's own parallel loops (1 inside a share of
+    /// `Parallel.forEachShare`, where each thread works alone).
     public static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { ShareFlag.isSet ? 1 : threads.withLock { $0.configured } }
+        set {
+            threads.withLock { state in
+                state.configured = max(1, newValue)
+                if state.singleThreadedSections == 0 { openblas_set_num_threads(Int32(state.configured)) }
+            }
+        }
+    }
+
+    /// The configured thread count, and how many callers currently need OpenBLAS single-threaded.
+    /// One lock orders every change of OpenBLAS's process-wide setting: sections may overlap
+    /// (engine calls from several threads, as in the tests), and the last one out restores it.
+    private static let threads = PosixLocked((configured: Int(openblas_get_num_threads()), singleThreadedSections: 0))
+
+    /// Runs `body` with OpenBLAS single-threaded (products called from several threads at once,
+    /// each working alone), then restores the configured count.
+    static func withSingleThreadedProducts<R>(_ body: () -> R) -> R {
+        threads.withLock { state in
+            if state.singleThreadedSections == 0 { openblas_set_num_threads(1) }
+            state.singleThreadedSections += 1
+        }
+        defer {
+            threads.withLock { state in
+                state.singleThreadedSections -= 1
+                if state.singleThreadedSections == 0 { openblas_set_num_threads(Int32(state.configured)) }
+            }
+        }
+        return body()
     }
 
     private static func readCPUInfo() -> String? {
