@@ -114,6 +114,40 @@ struct SparseTangentProductTests {
         #expect(GradientCheck.relativeError(product.scalars, SparseTangentProductTests.reference(dense, w), floor: 0) < 1e-5)
     }
 
+    @Test func sharedTangentRowsTakeTheSharedProduct() throws {
+        // 40 points of 16 tangents whose rows share their values (shared row k at the columns the
+        // point keeps, as after a rectified layer): most columns kept by every point, some by a
+        // few, some by none; a group where no point lacks anything; a short last group.
+        let k = 16, points = 40, inputs = 120, outputs = 90
+        let shared = try normal([k, inputs], seed: 51)
+        var g = RandomGenerator(seed: 52)
+        let everywhere = Set((0..<inputs).filter { _ in g.nextFloat() < 0.6 }), never = Set((0..<inputs).filter { _ in g.nextFloat() < 0.1 })
+        var t = Tensor(shape: [points * k, inputs], count: points * k * inputs) { $0.update(repeating: 0, count: points * k * inputs) }
+        for p in 0..<points {
+            let complete = (16..<32).contains(p)  // the second group: every point keeps every column
+            for c in 0..<inputs where !never.contains(c) && (complete || everywhere.contains(c) || g.nextFloat() < 0.3) {
+                for kk in 0..<k { t.scalars[(p * k + kk) * inputs + c] = shared.scalars[kk * inputs + c] }
+            }
+        }
+        #expect(SharedRows(t, tangentCount: k) != nil)
+        let w = try normal([outputs, inputs], seed: 53)
+        let plain = try SparseTangentProduct.product(t, weight: w, tangentCount: k)
+        let err = GradientCheck.relativeError(plain.scalars, SparseTangentProductTests.reference(t, w), floor: 0)
+        #expect(err < 1e-5, "relative error \(err) against the Double product")
+        let y = try normal([points, outputs], seed: 54)
+        let rectified = try SparseTangentProduct.product(t, weight: w, rectifier: y, tangentCount: k)
+        let rectifiedErr = GradientCheck.relativeError(rectified.scalars, SparseTangentProductTests.reference(t, w, rectifier: y, k: k), floor: 0)
+        #expect(rectifiedErr < 1e-5, "rectified: relative error \(rectifiedErr)")
+        // Two different nonzero values for one tangent and column: not shared.
+        var conflicting = t
+        let column = try #require((0..<inputs).first { everywhere.contains($0) && !never.contains($0) })
+        conflicting.scalars[(3 * k + 2) * inputs + column] += 1
+        #expect(SharedRows(conflicting, tangentCount: k) == nil)
+        let conflictingErr = GradientCheck.relativeError(try SparseTangentProduct.product(conflicting, weight: w, tangentCount: k).scalars,
+                                                         SparseTangentProductTests.reference(conflicting, w), floor: 0)
+        #expect(conflictingErr < 1e-5)
+    }
+
     @Test func pathJacobianEqualsPointByPointJacobian() throws {
         // 64 points of a path through a ReLU decoder: 1024 tangent rows in one chunk take the
         // packed products; one point per chunk (16 rows) takes the dense ones.

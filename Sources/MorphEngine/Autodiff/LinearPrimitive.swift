@@ -42,7 +42,7 @@ struct LinearOp: Primitive {
 
     func jvp(_ x: [Tensor], _ y: Tensor, _ t: [Tensor?], _ k: Int) throws(EngineError) -> Tensor {
         guard let t0 = t[0] else { return try Tensor.zeros(Tangents.shape(of: y.shape, k: k)) }
-        return try SparseTangentProduct.product(t0, weight: x[1], transposedWeight: transposedWeight)
+        return try SparseTangentProduct.product(t0, weight: x[1], tangentCount: k, transposedWeight: transposedWeight)
     }
 }
 
