@@ -342,57 +342,63 @@ private struct Operands {
     /// the K shared rows times the group's block of Wᵀ once, copied to every point, minus the
     /// product of what each row lacks (the shared values at its zeros) over the few columns where
     /// some row of the group lacks one.
+    /// Groups are independent (each writes its own rows and packed blocks): at several threads each
+    /// takes a share of them, with single-threaded products (these are too small to thread well).
     func runShared(_ plans: [SparseTangentProduct.GroupPlan], _ layout: PackedLayout, rows shared: UnsafePointer<Float>) {
-        for (g, plan) in plans.enumerated() {
-            let range = SparseTangentProduct.groupRange(g, rows: rows)
-            let columns = plan.inputs ?? Array(0..<inputs)
-            let depth = columns.count, width = plan.outputs?.count ?? outputs
-            packWeight(plan, group: g, layout)
-            let pw = UnsafePointer(packedW + layout.wOffsets[g])
-            // The columns where some row of the group is zero but its shared row is not.
-            var lacking = [UInt8](repeating: 0, count: depth)
-            columns.withUnsafeBufferPointer { cp in
-                lacking.withUnsafeMutableBufferPointer { lp in
-                    for r in range {
-                        let row = t + r * inputs, full = shared + (r % k) * inputs
-                        for j in 0..<depth {
-                            let c = cp[j]
-                            lp[j] |= (row[c] == 0 && full[c] != 0) ? 1 : 0
-                        }
-                    }
-                }
-            }
-            let lacked = lacking.indices.filter { lacking[$0] != 0 }
-            // base[kk] = shared row kk (group columns) · block.
-            var sharedPacked = Scratch(k * depth), base = Scratch(k * width)
-            var missing = Scratch(range.count * lacked.count), lackedWeight = Scratch(lacked.count * width)
-            sharedPacked.with { sp in
-                base.with { bp in
-                    for kk in 0..<k { for (j, c) in columns.enumerated() { sp[kk * depth + j] = shared[kk * inputs + c] } }
-                    sgemm(transposeA: false, transposeB: false, m: k, n: width, k: depth,
-                          a: sp, lda: depth, b: pw, ldb: width, c: bp, ldc: width)
-                    let (c0, ldc) = plan.outputs == nil ? (out + range.lowerBound * outputs, outputs)
-                                                        : (packedC + layout.cOffsets[g], width)
-                    for (i, r) in range.enumerated() { (c0 + i * ldc).update(from: bp + (r % k) * width, count: width) }
-                    guard !lacked.isEmpty else { return }
-                    missing.with { mp in
-                        lackedWeight.with { lw in
-                            for (i, r) in range.enumerated() {
-                                let row = t + r * inputs, full = shared + (r % k) * inputs
-                                for (q, j) in lacked.enumerated() {
-                                    let c = columns[j]
-                                    mp[i * lacked.count + q] = row[c] == 0 ? full[c] : 0
-                                }
-                            }
-                            for (q, j) in lacked.enumerated() { (lw + q * width).update(from: pw + j * width, count: width) }
-                            sgemm(transposeA: false, transposeB: false, m: range.count, n: width, k: lacked.count,
-                                  alpha: -1, a: mp, lda: lacked.count, b: lw, ldb: width, beta: 1, c: c0, ldc: ldc)
-                        }
-                    }
-                }
-            }
-            unpack(plan, group: g, layout)
+        Parallel.forEachShare(Parallel.shares(of: plans.count)) { _, groups in
+            for g in groups { runShared(plans[g], group: g, layout, rows: shared) }
         }
+    }
+
+    private func runShared(_ plan: SparseTangentProduct.GroupPlan, group g: Int, _ layout: PackedLayout, rows shared: UnsafePointer<Float>) {
+        let range = SparseTangentProduct.groupRange(g, rows: rows)
+        let columns = plan.inputs ?? Array(0..<inputs)
+        let depth = columns.count, width = plan.outputs?.count ?? outputs
+        packWeight(plan, group: g, layout)
+        let pw = UnsafePointer(packedW + layout.wOffsets[g])
+        // The columns where some row of the group is zero but its shared row is not.
+        var lacking = [UInt8](repeating: 0, count: depth)
+        columns.withUnsafeBufferPointer { cp in
+            lacking.withUnsafeMutableBufferPointer { lp in
+                for r in range {
+                    let row = t + r * inputs, full = shared + (r % k) * inputs
+                    for j in 0..<depth {
+                        let c = cp[j]
+                        lp[j] |= (row[c] == 0 && full[c] != 0) ? 1 : 0
+                    }
+                }
+            }
+        }
+        let lacked = lacking.indices.filter { lacking[$0] != 0 }
+        // base[kk] = shared row kk (group columns) · block.
+        var sharedPacked = Scratch(k * depth), base = Scratch(k * width)
+        var missing = Scratch(range.count * lacked.count), lackedWeight = Scratch(lacked.count * width)
+        sharedPacked.with { sp in
+            base.with { bp in
+                for kk in 0..<k { for (j, c) in columns.enumerated() { sp[kk * depth + j] = shared[kk * inputs + c] } }
+                sgemm(transposeA: false, transposeB: false, m: k, n: width, k: depth,
+                      a: sp, lda: depth, b: pw, ldb: width, c: bp, ldc: width)
+                let (c0, ldc) = plan.outputs == nil ? (out + range.lowerBound * outputs, outputs)
+                                                    : (packedC + layout.cOffsets[g], width)
+                for (i, r) in range.enumerated() { (c0 + i * ldc).update(from: bp + (r % k) * width, count: width) }
+                guard !lacked.isEmpty else { return }
+                missing.with { mp in
+                    lackedWeight.with { lw in
+                        for (i, r) in range.enumerated() {
+                            let row = t + r * inputs, full = shared + (r % k) * inputs
+                            for (q, j) in lacked.enumerated() {
+                                let c = columns[j]
+                                mp[i * lacked.count + q] = row[c] == 0 ? full[c] : 0
+                            }
+                        }
+                        for (q, j) in lacked.enumerated() { (lw + q * width).update(from: pw + j * width, count: width) }
+                        sgemm(transposeA: false, transposeB: false, m: range.count, n: width, k: lacked.count,
+                              alpha: -1, a: mp, lda: lacked.count, b: lw, ldb: width, beta: 1, c: c0, ldc: ldc)
+                    }
+                }
+            }
+        }
+        unpack(plan, group: g, layout)
     }
 
     private func multiply(_ plan: SparseTangentProduct.GroupPlan, group g: Int, _ layout: PackedLayout) {
