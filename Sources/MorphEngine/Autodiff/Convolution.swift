@@ -30,9 +30,10 @@ struct Conv2dOp: Primitive {
         }
         _ = try Tensor.elementCount(of: [n, o, g.outHeight, g.outWidth])
         var y = Tensor(shape: [n, o, g.outHeight, g.outWidth], count: n * o * g.positions) { _ in }
-        // The forward pass keeps its columns for the backward pass when they fit one chunk.
-        let wholeBatch = keepColumns && cache != nil && g.chunk(for: n, budget: ConvGeometry.cacheBudget) == n
-        let shares = wholeBatch ? [0..<n] : Parallel.shares(of: n, minimumPerShare: 2)
+        // One thread keeps its columns for the backward pass when they fit one chunk; several
+        // split the batch instead (one threaded product of the whole batch scales poorly).
+        let shares = Parallel.shares(of: n, minimumPerShare: 2)
+        let wholeBatch = keepColumns && cache != nil && shares.count == 1 && g.chunk(for: n, budget: ConvGeometry.cacheBudget) == n
         let biasScalars = b?.scalars ?? []
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
