@@ -65,6 +65,11 @@ public enum BLAS {
         }
     }
 
+    /// Products with fewer multiply-adds run on one thread: waking OpenBLAS's workers costs more
+    /// than they save (the AutoEncoder's 128 × 784 × 16 products made its 2-thread epoch slower
+    /// than its 1-thread one).
+    static let threadedProductMinimum = 1 << 22
+
     /// The configured thread count, and how many callers currently need OpenBLAS single-threaded.
     /// One lock orders every change of OpenBLAS's process-wide setting: sections may overlap
     /// (engine calls from several threads, as in the tests), and the last one out restores it.
@@ -111,6 +116,13 @@ func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     if m == 0 || n == 0 { return }
     if k == 0 {
         if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+        return
+    }
+    if m * n * k < BLAS.threadedProductMinimum, BLAS.threadCount > 1 {
+        BLAS.withSingleThreadedProducts {
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
         return
     }
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
