@@ -254,25 +254,27 @@ struct SharedRows {
     init?(_ t: Tensor, tangentCount k: Int) {
         let count = t.shape[0], width = t.count / max(1, count)
         guard k > 1, count > k, count % k == 0 else { return nil }
-        var shared = [Float](repeating: 0, count: k * width)
-        // Selects and flags instead of branches: which entries are zero follows no pattern.
+        // On bit patterns, so the loop vectorises: ±0 is "no value", an all-ones exponent
+        // (infinity, NaN) a conflict.
+        var shared = [UInt32](repeating: 0, count: k * width)
         let consistent = t.scalars.withUnsafeBufferPointer { tp in
             shared.withUnsafeMutableBufferPointer { sp in
                 for r in 0..<count {
-                    let row = tp.baseAddress! + r * width, full = sp.baseAddress! + (r % k) * width
-                    var conflict = false
+                    let row = UnsafeRawPointer(tp.baseAddress! + r * width), full = sp.baseAddress! + (r % k) * width
+                    var conflict: UInt32 = 0
                     for c in 0..<width {
-                        let value = row[c], kept = full[c] == 0 ? value : full[c]
-                        conflict = conflict || (value != 0 && kept != value) || !value.isFinite
+                        let value = row.load(fromByteOffset: 4 * c, as: UInt32.self), held = full[c]
+                        let kept = held & 0x7FFF_FFFF == 0 ? value : held
+                        conflict |= (value & 0x7FFF_FFFF == 0 ? 0 : kept ^ value) | (value & 0x7F80_0000 == 0x7F80_0000 ? 1 : 0)
                         full[c] = kept
                     }
-                    if conflict { return false }
+                    if conflict != 0 { return false }
                 }
                 return true
             }
         }
         guard consistent else { return nil }
-        rows = shared
+        rows = shared.map { Float(bitPattern: $0) }
     }
 }
 
