@@ -205,10 +205,12 @@ struct PhasePlanes {
                     UnsafeMutableRawPointer(odd + x / 2).storeBytes(of: pixels.oddHalf, as: SIMD4<Float>.self)
                     x += 8
                 }
-                while x < w {
-                    (x % 2 == 0 ? even : odd)[x / 2] = row[x]
-                    x += 1
+                while x + 2 <= w {
+                    even[x / 2] = row[x]
+                    odd[x / 2] = row[x + 1]
+                    x += 2
                 }
+                if x < w { even[x / 2] = row[x] }
                 continue
             }
             for rx in 0..<s {
