@@ -171,7 +171,17 @@ struct PhasePlanes {
         // need ⌈h / s⌉ rows (+ top).
         height = max(g.outHeight + PhasePlanes.floorDiv(g.kernelHeight - 1 - g.padding, s), (g.height + s - 1) / s) + top
         width = max(g.outWidth + PhasePlanes.floorDiv(g.kernelWidth - 1 - g.padding, s), (g.width + s - 1) / s) + left
+        // Pixel (y, x) lies in plane (y mod s, x mod s) at (y / s + top, x / s + left): one table
+        // per call keeps divisions and per-row set-up out of the loop over channels and samples.
+        let (planeHeight, planeWidth, top, left) = (height, width, top, left)
+        destinations = (0..<g.height * g.width).map { i in
+            let (y, x) = (i / g.width, i % g.width)
+            return ((y % s) * s + x % s) * planeHeight * planeWidth + (y / s + top) * planeWidth + x / s + left
+        }
     }
+
+    /// For each pixel of a channel, its index in the planes.
+    let destinations: [Int]
 
     /// Floats for all s² planes.
     var count: Int { geometry.stride * geometry.stride * height * width }
@@ -187,37 +197,12 @@ struct PhasePlanes {
         return (ry * s + rx) * height * width + (dy + top) * width + dx + left
     }
 
-    /// Writes one channel [h, w] into its planes. It writes the same positions every time and
-    /// never the border, so planes zeroed once stay zero-bordered however often they are reused.
+    /// Writes one channel [h, w] into its planes, pixel i to `destinations[i]`. It writes the same
+    /// positions every time and never the border, so planes zeroed once stay zero-bordered
+    /// however often they are reused.
     func split(_ channel: UnsafePointer<Float>, into planes: UnsafeMutablePointer<Float>) {
-        let s = geometry.stride, h = geometry.height, w = geometry.width
-        let planeSize = height * width
-        for y in 0..<h {
-            let (u, ry) = (y / s + top, y % s)
-            let row = channel + y * w
-            if s == 2 {
-                // Even and odd pixels of eight at a time (the common stride), then the rest.
-                let even = planes + 2 * ry * planeSize + u * width + left, odd = even + planeSize
-                var x = 0
-                while x + 8 <= w {
-                    let pixels = UnsafeRawPointer(row + x).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(even + x / 2).storeBytes(of: pixels.evenHalf, as: SIMD4<Float>.self)
-                    UnsafeMutableRawPointer(odd + x / 2).storeBytes(of: pixels.oddHalf, as: SIMD4<Float>.self)
-                    x += 8
-                }
-                while x + 2 <= w {
-                    even[x / 2] = row[x]
-                    odd[x / 2] = row[x + 1]
-                    x += 2
-                }
-                if x < w { even[x / 2] = row[x] }
-                continue
-            }
-            for rx in 0..<s {
-                let dst = planes + (ry * s + rx) * height * width + u * width + left
-                var x = rx, v = 0
-                while x < w { dst[v] = row[x]; x += s; v += 1 }
-            }
+        destinations.withUnsafeBufferPointer { d in
+            for i in 0..<d.count { planes[d[i]] = channel[i] }
         }
     }
 }
