@@ -118,13 +118,14 @@ func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
         return
     }
-    if m * n * k < BLAS.threadedProductMinimum, BLAS.threadCount > 1 {
-        BLAS.withSingleThreadedProducts {
-            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-        }
-        return
+    let product = {
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    // In Double: the count of multiply-adds need not fit an Int.
+    if Double(m) * Double(n) * Double(k) < Double(BLAS.threadedProductMinimum), BLAS.threadCount > 1 {
+        BLAS.withSingleThreadedProducts(product)
+    } else {
+        product()
+    }
 }

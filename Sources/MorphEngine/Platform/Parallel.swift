@@ -54,6 +54,8 @@ enum Parallel {
 
 /// Whether the current thread is running a share of `Parallel.forEachShare` (a thread-local flag).
 enum ShareFlag {
+    // Should the key not be created (the process is out of keys), the flag reads false and shares
+    // only lose their inline loops, not correctness.
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
