@@ -163,6 +163,28 @@ struct PrimitiveGradientTests {
         }
     }
 
+    @Test func convolutionsOfAnEmptyBatch() throws {
+        // No samples (e.g. a cell encoding test[0..<0]): empty outputs and input gradients, zero
+        // weight and bias gradients, on the im2col and the sub-pixel paths alike.
+        let w = try normal([3, 2, 4, 4], seed: 160), b = try normal([3], seed: 161), wt = try normal([2, 3, 4, 4], seed: 162)
+        let x = try Tensor.zeros([0, 2, 8, 8]), z = try Tensor.zeros([0, 2, 4, 4])
+        let conv = Conv2dOp(stride: 2, padding: 1)
+        let y = try conv.forward([x, w, b])
+        #expect(y.shape == [0, 3, 4, 4])
+        let grads = try conv.vjp([x, w, b], y, y, [true, true, true])
+        #expect(grads.map { $0?.shape } == [[0, 2, 8, 8], [3, 2, 4, 4], [3]])
+        #expect(grads.allSatisfy { $0?.scalars.allSatisfy { $0 == 0 } == true })
+        for subPixel in [true, false] {
+            let transposed = ConvTranspose2dOp(stride: 2, padding: 1, allowsSubPixel: subPixel)
+            #expect(SubPixel.applies(try transposed.geometry(z, wt), inputChannels: 2))
+            let t = try transposed.forward([z, wt, try normal([3], seed: 163)])
+            #expect(t.shape == [0, 3, 8, 8])
+            let tGrads = try transposed.vjp([z, wt], t, t, [true, true])
+            #expect(tGrads.map { $0?.shape } == [[0, 2, 4, 4], [2, 3, 4, 4]])
+            #expect(tGrads[1]?.scalars.allSatisfy { $0 == 0 } == true)
+        }
+    }
+
     @Test func subPixelTransposedConvolutionsEqualCol2im() throws {
         // (x shape, weight [Ci, Co, kh, kw], stride, padding), Ci ≤ Co: every case takes the sub-pixel form.
         let cases: [([Int], [Int], Int, Int)] = [
