@@ -56,9 +56,9 @@ public enum BLAS {
     /// Threads used by OpenBLAS and by the engine's own parallel loops (1 inside a share of
     /// `Parallel.forEachShare`, where each thread works alone).
     public static var threadCount: Int {
-        get { ShareFlag.isSet ? 1 : threads.withLock { $0.configured } }
+        get { ShareFlag.isSet ? 1 : state.withLock { $0.configured } }
         set {
-            threads.withLock { state in
+            state.withLock(when: { $0.threadedProducts == 0 }) { state in
                 state.configured = max(1, newValue)
                 if state.singleThreadedSections == 0 { openblas_set_num_threads(Int32(state.configured)) }
             }
@@ -70,24 +70,40 @@ public enum BLAS {
     /// than its 1-thread one).
     static let threadedProductMinimum = 1 << 22
 
-    /// The configured thread count, and how many callers currently need OpenBLAS single-threaded.
-    /// One lock orders every change of OpenBLAS's process-wide setting: sections may overlap
-    /// (engine calls from several threads, as in the tests), and the last one out restores it.
-    private static let threads = PosixLocked((configured: Int(openblas_get_num_threads()), singleThreadedSections: 0))
+    /// OpenBLAS's thread setting is process-wide, and its results depend on it (a 16 × 784 × 512
+    /// product differs in the last bits at 1 and 2 threads). So the engine changes it only between
+    /// threaded products: a single-threaded section waits until none is running, and a threaded
+    /// product waits until no section is. Results then depend only on the configured count, even
+    /// with engine calls on several threads at once (as in the tests).
+    private struct State {
+        var configured: Int
+        var singleThreadedSections = 0
+        var threadedProducts = 0
+    }
+
+    private static let state = PosixLocked(State(configured: Int(openblas_get_num_threads())))
 
     /// Runs `body` with OpenBLAS single-threaded (products called from several threads at once,
     /// each working alone), then restores the configured count.
     static func withSingleThreadedProducts<R>(_ body: () -> R) -> R {
-        threads.withLock { state in
+        state.withLock(when: { $0.threadedProducts == 0 }) { state in
             if state.singleThreadedSections == 0 { openblas_set_num_threads(1) }
             state.singleThreadedSections += 1
         }
         defer {
-            threads.withLock { state in
+            state.withLock { state in
                 state.singleThreadedSections -= 1
                 if state.singleThreadedSections == 0 { openblas_set_num_threads(Int32(state.configured)) }
             }
         }
+        return body()
+    }
+
+    /// Runs `body`, a product threaded by OpenBLAS at the configured count, outside any
+    /// single-threaded section.
+    static func withThreadedProduct<R>(_ body: () -> R) -> R {
+        state.withLock(when: { $0.singleThreadedSections == 0 }) { $0.threadedProducts += 1 }
+        defer { state.withLock { $0.threadedProducts -= 1 } }
         return body()
     }
 
@@ -123,9 +139,11 @@ func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
     // In Double: the count of multiply-adds need not fit an Int.
-    if Double(m) * Double(n) * Double(k) < Double(BLAS.threadedProductMinimum), BLAS.threadCount > 1 {
+    if BLAS.threadCount == 1 {
+        product()
+    } else if Double(m) * Double(n) * Double(k) < Double(BLAS.threadedProductMinimum) {
         BLAS.withSingleThreadedProducts(product)
     } else {
-        product()
+        BLAS.withThreadedProduct(product)
     }
 }

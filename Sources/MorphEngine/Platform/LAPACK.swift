@@ -18,7 +18,8 @@ func symmetricEigen(_ matrix: [Double], n: Int) throws(EngineError) -> (values: 
     liwork = iworkQuery[0]
     var work = [Double](repeating: 0, count: Int(lwork))
     var iwork = [Int32](repeating: 0, count: Int(liwork))
-    dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info)
+    // Its products are threaded at the configured count, never during a single-threaded section.
+    BLAS.withThreadedProduct { dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info) }
     guard info == 0 else { throw .lapack(routine: "dsyevd", info: Int(info)) }
     // a is column-major: column j (eigenvector j) at a[j·n ..< (j+1)·n]; transpose to row-major columns.
     var vectors = [Double](repeating: 0, count: n * n)
