@@ -79,9 +79,10 @@ struct Conv2dOp: Primitive {
             : [Float](repeating: 0, count: input.count)
         let wantsWeight = needed[1], viaCol2im = needed[0] && !subPixel
         // W̄ = Ȳ·colᵀ over the forward pass's columns when it kept them (one chunk), else chunk by chunk.
-        let cachedColumns = wantsWeight ? cache?.columns.flatMap { $0.count == g.rows * n * p ? $0 : nil } : nil
+        var keptColumns = wantsWeight ? cache?.columns.flatMap { $0.count == g.rows * n * p ? $0 : nil } : nil
         cache?.columns = nil
-        let shares = cachedColumns != nil ? [0..<n] : Parallel.shares(of: n, minimumPerShare: 2)
+        let usesKeptColumns = keptColumns != nil
+        let shares = usesKeptColumns ? [0..<n] : Parallel.shares(of: n, minimumPerShare: 2)
         // Each share's W̄, added in share order afterwards (the same sum for the same thread count).
         var partials = [Float](repeating: 0, count: wantsWeight ? shares.count * w.count : 0)
         input.scalars.withUnsafeBufferPointer { xp in
@@ -92,18 +93,20 @@ struct Conv2dOp: Primitive {
                             let (x0, w0, g0, partial0) = (xp.baseAddress!, wp.baseAddress!, gp.baseAddress!, pp.baseAddress)
                             let dx0 = needed[0] ? dp.baseAddress : nil
                             Parallel.forEachShare(shares) { index, share in
-                                let chunk = cachedColumns == nil ? g.chunk(for: share.count, budget: ConvGeometry.cacheBudget) : n
+                                let chunk = usesKeptColumns ? n : g.chunk(for: share.count, budget: ConvGeometry.cacheBudget)
                                 if wantsWeight || viaCol2im {
                                     // Ȳ channel-major per chunk, [O, B·P]: the products read it as a matrix.
                                     var gcm = Scratch(o * chunk * p)
-                                    var col = cachedColumns.map { Scratch($0) } ?? Scratch(g.rows * chunk * p)
+                                    // The kept columns move into the scratch (nothing else holds them, so
+                                    // writing x̄'s columns over them later copies nothing).
+                                    var col = keptColumns.take().map { Scratch($0) } ?? Scratch(g.rows * chunk * p)
                                     forEachSampleChunk(share.count, size: chunk) { offset, bsz in
                                         let start = share.lowerBound + offset, width = bsz * p
                                         gcm.with { gc in
                                             col.with { c in
                                                 ConvKernels.toChannelMajor(g0 + start * o * p, channels: o, batch: bsz, positions: p, gc)
                                                 if wantsWeight, let partial0 {
-                                                    if cachedColumns == nil { ConvKernels.im2col(x0 + start * g.imageSize, g, batch: bsz, c) }
+                                                    if !usesKeptColumns { ConvKernels.im2col(x0 + start * g.imageSize, g, batch: bsz, c) }
                                                     sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: width,
                                                           a: gc, lda: width, b: c, ldb: width,
                                                           beta: 1, c: partial0 + index * w.count, ldc: g.rows)

@@ -344,6 +344,7 @@ private struct Operands {
     /// the K shared rows times the group's block of Wᵀ once, copied to every point, minus the
     /// product of what each row lacks (the shared values at its zeros) over the few columns where
     /// some row of the group lacks one.
+    ///
     /// Groups are independent (each writes its own rows and packed blocks): at several threads each
     /// takes a share of them, with single-threaded products (these are too small to thread well).
     func runShared(_ plans: [SparseTangentProduct.GroupPlan], _ layout: PackedLayout, rows shared: UnsafePointer<Float>) {
