@@ -98,8 +98,9 @@ struct Conv2dOp: Primitive {
                                     // Ȳ channel-major per chunk, [O, B·P]: the products read it as a matrix.
                                     var gcm = Scratch(o * chunk * p)
                                     // The kept columns move into the scratch (nothing else holds them, so
-                                    // writing x̄'s columns over them later copies nothing).
-                                    var col = keptColumns.take().map { Scratch($0) } ?? Scratch(g.rows * chunk * p)
+                                    // writing x̄'s columns over them later copies nothing). Only the single
+                                    // share that uses them touches the variable.
+                                    var col = (usesKeptColumns ? keptColumns.take() : nil).map { Scratch($0) } ?? Scratch(g.rows * chunk * p)
                                     forEachSampleChunk(share.count, size: chunk) { offset, bsz in
                                         let start = share.lowerBound + offset, width = bsz * p
                                         gcm.with { gc in
