@@ -1,3 +1,4 @@
+import CSIMD
 import Glibc
 
 /// Updates parameters from their gradients; its state can be saved and restored.
@@ -53,44 +54,13 @@ public final class Adam: Optimizer {
                             let (wb, gb, mb, vb) = (w.baseAddress!, gp.baseAddress!, m.baseAddress!, v.baseAddress!)
                             Parallel.forEachChunk(w.count, minimumPerChunk: 1 << 15) { range in
                                 let o = range.lowerBound
-                                Adam.update(weights: wb + o, gradients: gb + o, first: mb + o, second: vb + o, count: range.count,
-                                            beta1: b1, beta2: b2, epsilon: eps, stepSize: stepSize, secondCorrectionRoot: bc2Root)
+                                csimd_adam_update(wb + o, gb + o, mb + o, vb + o, range.count, b1, b2, eps, stepSize, bc2Root)
                             }
                         }
                     }
                 }
             }
             p.gradient = nil
-        }
-    }
-
-    /// One Adam update of `count` weights in place, on raw memory, eight lanes at a time.
-    private static func update(weights w: UnsafeMutablePointer<Float>, gradients g: UnsafePointer<Float>,
-                               first m: UnsafeMutablePointer<Float>, second v: UnsafeMutablePointer<Float>, count: Int,
-                               beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, stepSize: Float,
-                               secondCorrectionRoot bc2Root: Float) {
-        let c1 = 1 - b1, c2 = 1 - b2
-        typealias Lanes = SIMD8<Float>
-        let width = Lanes.scalarCount
-        var j = 0
-        while j + width <= count {
-            let gj = UnsafeRawPointer(g + j).loadUnaligned(as: Lanes.self)
-            let mj = b1 * UnsafeRawPointer(m + j).loadUnaligned(as: Lanes.self) + c1 * gj
-            let vj = b2 * UnsafeRawPointer(v + j).loadUnaligned(as: Lanes.self) + c2 * gj * gj
-            let wj = UnsafeRawPointer(w + j).loadUnaligned(as: Lanes.self) - stepSize * mj / (vj.squareRoot() / bc2Root + eps)
-            UnsafeMutableRawPointer(m + j).storeBytes(of: mj, as: Lanes.self)
-            UnsafeMutableRawPointer(v + j).storeBytes(of: vj, as: Lanes.self)
-            UnsafeMutableRawPointer(w + j).storeBytes(of: wj, as: Lanes.self)
-            j += width
-        }
-        while j < count {
-            let gj = g[j]
-            let mj = b1 * m[j] + c1 * gj
-            let vj = b2 * v[j] + c2 * gj * gj
-            m[j] = mj
-            v[j] = vj
-            w[j] -= stepSize * mj / (vj.squareRoot() / bc2Root + eps)
-            j += 1
         }
     }
 

@@ -1,0 +1,28 @@
+#ifndef CSIMD_H
+#define CSIMD_H
+
+/* Vector loops compiled for AVX-512 and AVX2 besides baseline x86-64 (the Swift targets are
+   compiled for the baseline), each call taking the widest path the CPU has. Every path gives
+   bit-identical results: no fused multiply-adds, IEEE square roots and divisions. */
+
+/* Instruction sets a path may use. */
+typedef enum {
+    CSIMDLevelScalar = 0,
+    CSIMDLevelAVX2 = 1,
+    CSIMDLevelAVX512 = 2,
+} CSIMDLevel;
+
+/* The widest level this CPU supports (what every kernel below uses). */
+CSIMDLevel csimd_supported_level(void);
+
+/* One Adam update of `count` weights in place (PyTorch's formula):
+   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g²;  w -= stepSize · m / (√v / bc2Root + eps). */
+void csimd_adam_update(float *weights, const float *gradients, float *first, float *second, long count,
+                       float beta1, float beta2, float epsilon, float stepSize, float secondCorrectionRoot);
+
+/* csimd_adam_update on the path of `level` (lowered to the supported level): for tests. */
+void csimd_adam_update_using(CSIMDLevel level, float *weights, const float *gradients, float *first, float *second,
+                             long count, float beta1, float beta2, float epsilon, float stepSize,
+                             float secondCorrectionRoot);
+
+#endif
