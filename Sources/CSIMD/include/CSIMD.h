@@ -25,4 +25,15 @@ void csimd_adam_update_using(CSIMDLevel level, float *weights, const float *grad
                              long count, float beta1, float beta2, float epsilon, float stepSize,
                              float secondCorrectionRoot);
 
+/* dst[i] = eˣ for x = src[i]: Cody–Waite range reduction, a degree-6 polynomial (≈ 1–2 ulp),
+   x clamped to [−87.3, 88.7], so every result is finite and normal (NaN stays NaN). */
+void csimd_exp(const float *src, float *dst, long count);
+
+/* dst[i] = 1 / (1 + e^−x) for x = src[i], with csimd_exp's eˣ. */
+void csimd_sigmoid(const float *src, float *dst, long count);
+
+/* csimd_exp and csimd_sigmoid on the path of `level` (lowered to the supported level): for tests. */
+void csimd_exp_using(CSIMDLevel level, const float *src, float *dst, long count);
+void csimd_sigmoid_using(CSIMDLevel level, const float *src, float *dst, long count);
+
 #endif

@@ -5,21 +5,27 @@ struct LinearOp: Primitive {
     var transposedWeight: Tensor? = nil
     var name: String { "linear" }
 
+    /// x·Wᵀ + b for x [N, in], w [out, in] (shapes checked by the caller). With a bias, every row
+    /// starts as b and the product adds x·Wᵀ to it (PyTorch's addmm): one pass over y, not a
+    /// product zeroing y and another adding b.
     static func affine(_ x: Tensor, _ w: Tensor, _ b: Tensor?) throws(EngineError) -> Tensor {
-        var y = try Tensor.matmul(x, w, transposingB: true)
-        if let b {
-            let out = y.shape[1]
-            y.scalars.withUnsafeMutableBufferPointer { o in
+        guard let b else { return try Tensor.matmul(x, w, transposingB: true) }
+        let n = x.shape[0], inputs = x.shape[1], out = w.shape[0]
+        _ = try Tensor.elementCount(of: [n, out])
+        return x.scalars.withUnsafeBufferPointer { xp in
+            w.scalars.withUnsafeBufferPointer { wp in
                 b.scalars.withUnsafeBufferPointer { bp in
-                    var i = 0
-                    while i < o.count {
-                        for j in 0..<out { o[i + j] += bp[j] }
-                        i += out
+                    Tensor(shape: [n, out], count: n * out) { y in
+                        let bias = bp.baseAddress!
+                        Parallel.forEachChunk(n, minimumPerChunk: max(1, Parallel.elementwiseGrain / max(1, out))) { rows in
+                            for r in rows { (y + r * out).initialize(from: bias, count: out) }
+                        }
+                        sgemm(transposeA: false, transposeB: true, m: n, n: out, k: inputs, a: xp.baseAddress!, lda: inputs,
+                              b: wp.baseAddress!, ldb: inputs, beta: 1, c: y, ldc: out)
                     }
                 }
             }
         }
-        return y
     }
 
     func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
