@@ -62,6 +62,44 @@ struct TensorTests {
         #expect(throws: EngineError.self) { try x.samples(1..<3) }
     }
 
+    /// Sums over each axis of a [3, 4, 5] tensor against a loop in Double (the values are small
+    /// integers, so every sum is exact), and over an empty axis.
+    @Test func sumsOverEveryAxis() throws {
+        let shape = [3, 4, 5]
+        let x = try Tensor(shape: shape, scalars: (0..<60).map { Float(($0 * 7) % 11) - 5 })
+        for axis in 0..<3 {
+            var expected = [Double](repeating: 0, count: 60 / shape[axis])
+            for i in 0..<3 { for j in 0..<4 { for k in 0..<5 {
+                let index = [i, j, k]
+                let kept = (0..<3).filter { $0 != axis }
+                let o = index[kept[0]] * shape[kept[1]] + index[kept[1]]
+                expected[o] += Double(x.scalars[(i * 4 + j) * 5 + k])
+            } } }
+            let sum = try x.sum(axis: axis)
+            #expect(sum.shape == shape.enumerated().filter { $0.offset != axis }.map(\.element))
+            #expect(sum.scalars == expected.map { Float($0) }, "axis \(axis)")
+        }
+        #expect(try Tensor.zeros([0, 3]).sum(axis: 0).scalars == [0, 0, 0])
+    }
+
+    /// Every kind of non-finite value, at every position of vectors around the vector widths.
+    @Test func isFiniteFindsEveryNonFiniteValue() throws {
+        let special: [Float] = [.infinity, -.infinity, .nan, -.nan, .signalingNaN, Float(bitPattern: 0x7F80_0001)]
+        for count in [1, 7, 8, 9, 33] {
+            let finite = (0..<count).map { [Float.greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                                             .leastNonzeroMagnitude, 0, -0.0, 1][$0 % 6] }
+            #expect(try Tensor(shape: [count], scalars: finite).isFinite)
+            for position in 0..<count {
+                for value in special {
+                    var scalars = finite
+                    scalars[position] = value
+                    #expect(try !Tensor(shape: [count], scalars: scalars).isFinite, "\(value) at \(position) of \(count)")
+                }
+            }
+        }
+        #expect(try Tensor.zeros([0]).isFinite)
+    }
+
     @Test func copyOnWrite() throws {
         let a = try Tensor.ones([3])
         var b = a

@@ -86,7 +86,18 @@ extension Tensor {
     public func norm() -> Float { squaredNorm().squareRoot() }
 
     /// Whether every element is finite.
-    public var isFinite: Bool { scalars.allSatisfy { $0.isFinite } }
+    public var isFinite: Bool {
+        // The largest exponent field over all elements: all ones only for an infinity or a NaN.
+        // An integer max reduction without an early exit, so the loop vectorises (the training
+        // loop checks every gradient each step).
+        scalars.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: UInt32.self) { bits in
+                var largest: UInt32 = 0
+                for b in bits { largest = max(largest, b & 0x7F80_0000) }
+                return largest != 0x7F80_0000
+            }
+        }
+    }
 
     /// Sums over one axis, removing it.
     public func sum(axis: Int) throws(EngineError) -> Tensor {
@@ -97,10 +108,14 @@ extension Tensor {
         var out = [Float](repeating: 0, count: outer * inner)
         out.withUnsafeMutableBufferPointer { o in
             scalars.withUnsafeBufferPointer { x in
+                // Row pointers keep the inner loop free of overflow checks, so it vectorises; each
+                // output still adds its n inputs in order.
+                guard let o0 = o.baseAddress, let x0 = x.baseAddress else { return }
                 for a in 0..<outer {
+                    let sums = o0 + a * inner
                     for j in 0..<n {
-                        let base = (a * n + j) * inner
-                        for i in 0..<inner { o[a * inner + i] += x[base + i] }
+                        let row = x0 + (a * n + j) * inner
+                        for i in 0..<inner { sums[i] += row[i] }
                     }
                 }
             }
