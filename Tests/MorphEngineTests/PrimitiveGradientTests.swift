@@ -126,10 +126,12 @@ struct PrimitiveGradientTests {
 
     @Test func convolutionsEqualADirectSumInDouble() throws {
         // Widths below, at and above eight pixels (the phase split's vector path), odd and even;
-        // strides 1–3; one input channel (column rows split by sample) and several (by channel).
+        // strides 1–3; one input channel (column rows split by sample) and several (by channel);
+        // a batch of 13 that takes several column chunks and a shorter last one (64 KB budget).
         let cases: [([Int], [Int], Int, Int)] = [
             ([2, 1, 28, 28], [3, 1, 4, 4], 2, 1), ([3, 5, 14, 14], [4, 5, 4, 4], 2, 1), ([2, 3, 9, 11], [2, 3, 3, 3], 2, 1),
             ([2, 2, 13, 16], [3, 2, 5, 5], 3, 2), ([2, 2, 10, 10], [2, 2, 3, 3], 1, 1), ([1, 2, 8, 8], [2, 2, 2, 2], 2, 0),
+            ([13, 5, 14, 14], [4, 5, 4, 4], 2, 1),
         ]
         for (seed, (xShape, wShape, stride, padding)) in cases.enumerated() {
             let x = try normal(xShape, seed: UInt64(120 + seed)), w = try normal(wShape, seed: UInt64(130 + seed))
@@ -190,6 +192,7 @@ struct PrimitiveGradientTests {
         let cases: [([Int], [Int], Int, Int)] = [
             ([3, 4, 7, 7], [4, 5, 4, 4], 2, 1), ([2, 3, 5, 6], [3, 3, 4, 4], 2, 0), ([2, 2, 4, 4], [2, 3, 2, 2], 2, 0),
             ([2, 2, 3, 3], [2, 4, 6, 6], 3, 1), ([2, 2, 4, 5], [2, 2, 4, 2], 2, 1), ([1, 2, 5, 5], [2, 2, 6, 6], 2, 3),
+            ([9, 4, 7, 7], [4, 5, 4, 4], 2, 1),  // several column chunks on the col2im side
         ]
         for (seed, (xShape, wShape, stride, padding)) in cases.enumerated() {
             let x = try normal(xShape, seed: UInt64(60 + seed)), w = try normal(wShape, seed: UInt64(70 + seed))

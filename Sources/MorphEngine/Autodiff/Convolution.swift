@@ -4,8 +4,6 @@
 /// JVP: ẏ = W ⋆ ẋ (no bias).
 struct Conv2dOp: Primitive {
     let stride: Int, padding: Int
-    /// Where the forward pass leaves its columns for the backward pass (when recorded).
-    var cache: ColumnCache? = nil
     /// Whether x̄ may take the sub-pixel form (`SubPixel`) where it applies.
     var allowsSubPixel = true
     var name: String { "conv2d" }
@@ -22,7 +20,7 @@ struct Conv2dOp: Primitive {
         return g
     }
 
-    func convolve(_ x: Tensor, _ w: Tensor, _ b: Tensor?, keepColumns: Bool = false) throws(EngineError) -> Tensor {
+    func convolve(_ x: Tensor, _ w: Tensor, _ b: Tensor?) throws(EngineError) -> Tensor {
         let g = try geometry(x, w)
         let n = x.shape[0], o = w.shape[0]
         if let b, b.shape != [o] {
@@ -30,11 +28,10 @@ struct Conv2dOp: Primitive {
         }
         _ = try Tensor.elementCount(of: [n, o, g.outHeight, g.outWidth])
         var y = Tensor(shape: [n, o, g.outHeight, g.outWidth], count: n * o * g.positions) { _ in }
-        // One thread keeps its columns for the backward pass when they fit one chunk; several
-        // split the batch instead (one threaded product of the whole batch scales poorly).
+        // Several threads split the batch (one threaded product of the whole batch scales poorly).
         let shares = Parallel.shares(of: n, minimumPerShare: 2)
-        let wholeBatch = keepColumns && cache != nil && shares.count == 1 && g.chunk(for: n, budget: ConvGeometry.cacheBudget) == n
         let biasScalars = b?.scalars ?? []
+        let planes = PhasePlanes(g)  // im2col's tables, once for every chunk
         x.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
                 biasScalars.withUnsafeBufferPointer { bp in
@@ -46,7 +43,7 @@ struct Conv2dOp: Primitive {
                             forEachSampleChunk(share.count, size: chunk) { offset, bsz in
                                 let start = share.lowerBound + offset
                                 col.with { c in
-                                    ConvKernels.im2col(x0 + start * g.imageSize, g, batch: bsz, c)
+                                    ConvKernels.im2col(x0 + start * g.imageSize, planes, batch: bsz, c)
                                     prod.with { pr in
                                         sgemm(transposeA: false, transposeB: false, m: o, n: bsz * g.positions, k: g.rows,
                                               a: w0, lda: g.rows, b: c, ldb: bsz * g.positions, c: pr, ldc: bsz * g.positions)
@@ -55,7 +52,6 @@ struct Conv2dOp: Primitive {
                                     }
                                 }
                             }
-                            if wholeBatch, let cache { cache.columns = col.buffer }
                         }
                     }
                 }
@@ -65,7 +61,7 @@ struct Conv2dOp: Primitive {
     }
 
     func forward(_ x: [Tensor]) throws(EngineError) -> Tensor {
-        try convolve(x[0], x[1], x.count > 2 ? x[2] : nil, keepColumns: true)
+        try convolve(x[0], x[1], x.count > 2 ? x[2] : nil)
     }
 
     func vjp(_ x: [Tensor], _ y: Tensor, _ gy: Tensor, _ needed: [Bool]) throws(EngineError) -> [Tensor?] {
@@ -78,11 +74,10 @@ struct Conv2dOp: Primitive {
             ? [Float](unsafeUninitializedCapacity: input.count) { _, initialized in initialized = input.count }
             : [Float](repeating: 0, count: input.count)
         let wantsWeight = needed[1], viaCol2im = needed[0] && !subPixel
-        // W̄ = Ȳ·colᵀ over the forward pass's columns when it kept them (one chunk), else chunk by chunk.
-        var keptColumns = wantsWeight ? cache?.columns.flatMap { $0.count == g.rows * n * p ? $0 : nil } : nil
-        cache?.columns = nil
-        let usesKeptColumns = keptColumns != nil
-        let shares = usesKeptColumns ? [0..<n] : Parallel.shares(of: n, minimumPerShare: 2)
+        // W̄ = Ȳ·colᵀ chunk by chunk, the columns made again from x (cheaper than keeping the
+        // forward pass's: small chunks stay in cache).
+        let shares = Parallel.shares(of: n, minimumPerShare: 2)
+        let planes = PhasePlanes(g)  // im2col's tables, once for every chunk
         // Each share's W̄, added in share order afterwards (the same sum for the same thread count).
         var partials = [Float](repeating: 0, count: wantsWeight ? shares.count * w.count : 0)
         input.scalars.withUnsafeBufferPointer { xp in
@@ -93,21 +88,18 @@ struct Conv2dOp: Primitive {
                             let (x0, w0, g0, partial0) = (xp.baseAddress!, wp.baseAddress!, gp.baseAddress!, pp.baseAddress)
                             let dx0 = needed[0] ? dp.baseAddress : nil
                             Parallel.forEachShare(shares) { index, share in
-                                let chunk = usesKeptColumns ? n : g.chunk(for: share.count, budget: ConvGeometry.cacheBudget)
+                                let chunk = g.chunk(for: share.count, budget: ConvGeometry.cacheBudget)
                                 if wantsWeight || viaCol2im {
                                     // Ȳ channel-major per chunk, [O, B·P]: the products read it as a matrix.
                                     var gcm = Scratch(o * chunk * p)
-                                    // The kept columns move into the scratch (nothing else holds them, so
-                                    // writing x̄'s columns over them later copies nothing). Only the single
-                                    // share that uses them touches the variable.
-                                    var col = (usesKeptColumns ? keptColumns.take() : nil).map { Scratch($0) } ?? Scratch(g.rows * chunk * p)
+                                    var col = Scratch(g.rows * chunk * p)
                                     forEachSampleChunk(share.count, size: chunk) { offset, bsz in
                                         let start = share.lowerBound + offset, width = bsz * p
                                         gcm.with { gc in
                                             col.with { c in
                                                 ConvKernels.toChannelMajor(g0 + start * o * p, channels: o, batch: bsz, positions: p, gc)
                                                 if wantsWeight, let partial0 {
-                                                    if !usesKeptColumns { ConvKernels.im2col(x0 + start * g.imageSize, g, batch: bsz, c) }
+                                                    ConvKernels.im2col(x0 + start * g.imageSize, planes, batch: bsz, c)
                                                     sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: width,
                                                           a: gc, lda: width, b: c, ldb: width,
                                                           beta: 1, c: partial0 + index * w.count, ldc: g.rows)
@@ -230,6 +222,7 @@ struct ConvTranspose2dOp: Primitive {
         var dxScalars = [Float](unsafeUninitializedCapacity: needed[0] ? input.count : 0) { _, initialized in initialized = needed[0] ? input.count : 0 }
         let shares = Parallel.shares(of: n, minimumPerShare: 2)
         // Each share's W̄, added in share order afterwards (the same sum for the same thread count).
+        let planes = PhasePlanes(g)  // im2col's tables, once for every chunk
         var partials = [Float](repeating: 0, count: needed[1] ? shares.count * w.count : 0)
         input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
@@ -244,7 +237,7 @@ struct ConvTranspose2dOp: Primitive {
                                 forEachSampleChunk(share.count, size: chunk) { offset, bsz in
                                     let start = share.lowerBound + offset, width = bsz * p
                                     col.with { c in
-                                        ConvKernels.im2col(g0 + start * g.imageSize, g, batch: bsz, c)
+                                        ConvKernels.im2col(g0 + start * g.imageSize, planes, batch: bsz, c)
                                         xcm.with { xc in
                                             if let partial0 {
                                                 ConvKernels.toChannelMajor(x0 + start * cin * p, channels: cin, batch: bsz, positions: p, xc)

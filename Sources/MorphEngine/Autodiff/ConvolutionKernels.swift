@@ -14,12 +14,14 @@ struct ConvGeometry: Equatable {
     var imageSize: Int { channels * height * width }
 
     /// A column budget (floats) for operations that fill columns and consume them straight away
-    /// (im2col then sgemm, sgemm then col2im), so they stay in cache in between: 1 MB for a
-    /// thread working alone, as at one thread or in a share of `Parallel.forEachShare` (the
-    /// ConvAutoEncoder epoch 10 % faster than with 4 MB or 16 MB chunks; 512 KB and 2 MB no
-    /// better), 4 MB for products threaded by OpenBLAS, which must be big enough to be worth
-    /// waking its workers (1–2 MB chunks were slower there).
-    static var cacheBudget: Int { BLAS.threadCount == 1 ? 1 << 18 : 1 << 20 }
+    /// (im2col then sgemm, sgemm then col2im), so they stay in cache in between: 64 KB for a
+    /// thread working alone, as at one thread or in a share of `Parallel.forEachShare`, 4 MB for
+    /// products threaded by OpenBLAS, which must be big enough to be worth waking its workers.
+    /// Chunks this small keep most products under a million multiply-adds, where OpenBLAS runs its
+    /// small-matrix kernels, which read the operands in place instead of packing them first: the
+    /// ConvAutoEncoder epoch ≈ 7 % faster at one thread than with 1 MB chunks (32 KB and 128 KB
+    /// chunks, or a budget of a million multiply-adds per product, were no better; 16 KB slower).
+    static var cacheBudget: Int { BLAS.threadCount == 1 ? 1 << 14 : 1 << 20 }
 
     /// Samples per chunk so that one chunk's columns stay under `budget` floats (16 MB by default).
     func chunk(for batch: Int, budget: Int = 4 << 20) -> Int {
@@ -53,12 +55,12 @@ enum ConvKernels {
     /// and its oh rows are contiguous runs of ow floats: copies that vectorise, with no edge tests.
     /// A channel's planes are made for every sample first, then each column row is written from
     /// start to end (one stream at a time, not kh·kw·C streams advanced a sample at a time).
-    static func im2col(_ image: UnsafePointer<Float>, _ g: ConvGeometry, batch: Int,
+    /// `planes` holds the geometry and its tables, made once per operation (not per chunk).
+    static func im2col(_ image: UnsafePointer<Float>, _ planes: PhasePlanes, batch: Int,
                        _ col: UnsafeMutablePointer<Float>) {
+        let g = planes.geometry, offsets = planes.windowStarts
         let p = g.positions, oh = g.outHeight, ow = g.outWidth
         let kh = g.kernelHeight, kw = g.kernelWidth, rowStride = batch * p
-        let planes = PhasePlanes(g)
-        let offsets = (0..<kh * kw).map { planes.offset(ki: $0 / kw, kj: $0 % kw) }
         forEachChannelBlock(channels: g.channels, batch: batch) { channels, samples in
             var scratch = [Float](repeating: 0, count: planes.count * samples.count)
             scratch.withUnsafeMutableBufferPointer { sp in
@@ -178,10 +180,13 @@ struct PhasePlanes {
             let (y, x) = (i / g.width, i % g.width)
             return ((y % s) * s + x % s) * planeHeight * planeWidth + (y / s + top) * planeWidth + x / s + left
         }
+        windowStarts = (0..<g.kernelHeight * g.kernelWidth).map { offset(ki: $0 / g.kernelWidth, kj: $0 % g.kernelWidth) }
     }
 
     /// For each pixel of a channel, its index in the planes.
     let destinations: [Int]
+    /// For each kernel tap (ki, kj), row-major, where its window starts (`offset(ki:kj:)`).
+    private(set) var windowStarts: [Int] = []
 
     /// Floats for all s² planes.
     var count: Int { geometry.stride * geometry.stride * height * width }
@@ -308,12 +313,3 @@ private func channelSum(_ start: UnsafePointer<Float>, planes: Int, stride: Int,
     return total
 }
 
-/// The im2col matrix of a convolution's forward pass, kept for its backward pass.
-final class ColumnCache {
-    var columns: [Float]?
-}
-
-extension Scratch {
-    /// Scratch memory taking over an existing buffer.
-    init(_ buffer: [Float]) { self.buffer = buffer }
-}

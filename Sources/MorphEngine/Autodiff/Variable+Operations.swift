@@ -83,9 +83,7 @@ func rectifiedLinear(_ x: Variable, weight: Variable, bias: Variable?,
 /// 2-D convolution (NCHW; W [O, C, kh, kw]).
 public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1,
                    padding: Int = 0) throws(EngineError) -> Variable {
-    let recorded = x.node != nil || weight.node != nil || bias?.node != nil
-    let op = Conv2dOp(stride: stride, padding: padding, cache: recorded ? ColumnCache() : nil)
-    return try Variable.apply(op, bias.map { [x, weight, $0] } ?? [x, weight])
+    try Variable.apply(Conv2dOp(stride: stride, padding: padding), bias.map { [x, weight, $0] } ?? [x, weight])
 }
 
 /// Transposed 2-D convolution (NCHW; W [Cin, Cout, kh, kw]).
