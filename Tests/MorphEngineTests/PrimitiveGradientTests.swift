@@ -165,6 +165,44 @@ struct PrimitiveGradientTests {
         }
     }
 
+    @Test func transposedConvolutionsEqualADirectSumInDouble() throws {
+        // (x shape, weight [Ci, Co, kh, kw], stride, padding): the sub-pixel form (Ci ≤ Co) and
+        // col2im (Ci > Co), each with batches that take several column chunks (64 KB budget).
+        let cases: [([Int], [Int], Int, Int)] = [
+            ([9, 4, 7, 7], [4, 5, 4, 4], 2, 1), ([6, 8, 14, 14], [8, 4, 4, 4], 2, 1), ([3, 5, 4, 5], [5, 2, 3, 3], 2, 1),
+        ]
+        for (seed, (xShape, wShape, stride, padding)) in cases.enumerated() {
+            let x = try normal(xShape, seed: UInt64(170 + seed)), w = try normal(wShape, seed: UInt64(180 + seed))
+            let b = try normal([wShape[1]], seed: UInt64(190 + seed))
+            let label = "x \(xShape), w \(wShape), s\(stride) p\(padding)"
+            let (n, ci, h, wd) = (xShape[0], xShape[1], xShape[2], xShape[3])
+            let (co, kh, kw) = (wShape[1], wShape[2], wShape[3])
+            let oh = (h - 1) * stride - 2 * padding + kh, ow = (wd - 1) * stride - 2 * padding + kw
+            let op = ConvTranspose2dOp(stride: stride, padding: padding)
+            let y = try op.forward([x, w, b])
+            let gy = try normal(y.shape, seed: UInt64(200 + seed))
+            let grads = try op.vjp([x, w, b], y, gy, [true, true, true])
+            var yRef = [Double](repeating: 0, count: n * co * oh * ow)
+            var dxRef = [Double](repeating: 0, count: x.count), dwRef = [Double](repeating: 0, count: w.count)
+            for s in 0..<n { for oc in 0..<co { for i in 0..<(oh * ow) { yRef[(s * co + oc) * oh * ow + i] = Double(b.scalars[oc]) } } }
+            for s in 0..<n { for ic in 0..<ci { for i in 0..<h { for j in 0..<wd {
+                let xi = ((s * ci + ic) * h + i) * wd + j
+                for oc in 0..<co { for ki in 0..<kh { for kj in 0..<kw {
+                    let yy = i * stride - padding + ki, xx = j * stride - padding + kj
+                    guard (0..<oh).contains(yy), (0..<ow).contains(xx) else { continue }
+                    let out = ((s * co + oc) * oh + yy) * ow + xx, wi = ((ic * co + oc) * kh + ki) * kw + kj
+                    yRef[out] += Double(w.scalars[wi]) * Double(x.scalars[xi])
+                    dxRef[xi] += Double(w.scalars[wi]) * Double(gy.scalars[out])
+                    dwRef[wi] += Double(x.scalars[xi]) * Double(gy.scalars[out])
+                } } }
+            } } } }
+            #expect(y.shape == [n, co, oh, ow], "\(label) shape")
+            #expect(GradientCheck.relativeError(y.scalars, yRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) values")
+            #expect(GradientCheck.relativeError(try #require(grads[0]).scalars, dxRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) x̄")
+            #expect(GradientCheck.relativeError(try #require(grads[1]).scalars, dwRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) W̄")
+        }
+    }
+
     @Test func convolutionsOfAnEmptyBatch() throws {
         // No samples (e.g. a cell encoding test[0..<0]): empty outputs and input gradients, zero
         // weight and bias gradients, on the im2col and the sub-pixel paths alike.

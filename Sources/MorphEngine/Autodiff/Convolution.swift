@@ -74,11 +74,12 @@ struct Conv2dOp: Primitive {
             ? [Float](unsafeUninitializedCapacity: input.count) { _, initialized in initialized = input.count }
             : [Float](repeating: 0, count: input.count)
         let wantsWeight = needed[1], viaCol2im = needed[0] && !subPixel
-        // W̄ = Ȳ·colᵀ chunk by chunk, the columns made again from x (cheaper than keeping the
+        // W̄ᵀ = col·Ȳᵀ chunk by chunk, the columns made again from x (cheaper than keeping the
         // forward pass's: small chunks stay in cache).
         let shares = Parallel.shares(of: n, minimumPerShare: 2)
         let planes = PhasePlanes(g)  // im2col's tables, once for every chunk
-        // Each share's W̄, added in share order afterwards (the same sum for the same thread count).
+        // Each share's W̄ᵀ [C·kh·kw, O], added in share order afterwards (the same sum for the same
+        // thread count), then transposed once.
         var partials = [Float](repeating: 0, count: wantsWeight ? shares.count * w.count : 0)
         input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
@@ -90,21 +91,26 @@ struct Conv2dOp: Primitive {
                             Parallel.forEachShare(shares) { index, share in
                                 let chunk = g.chunk(for: share.count, budget: ConvGeometry.cacheBudget)
                                 if wantsWeight || viaCol2im {
-                                    // Ȳ channel-major per chunk, [O, B·P]: the products read it as a matrix.
+                                    // Ȳ per chunk channel-major, [O, B·P], for x̄'s product, and position-major,
+                                    // [B·P, O], for W̄ᵀ = col·Ȳᵀ: a product of untransposed operands, which
+                                    // OpenBLAS runs with its small-matrix kernels (no packing) at these sizes.
                                     var gcm = Scratch(o * chunk * p)
                                     var col = Scratch(g.rows * chunk * p)
                                     forEachSampleChunk(share.count, size: chunk) { offset, bsz in
                                         let start = share.lowerBound + offset, width = bsz * p
                                         gcm.with { gc in
                                             col.with { c in
-                                                ConvKernels.toChannelMajor(g0 + start * o * p, channels: o, batch: bsz, positions: p, gc)
                                                 if wantsWeight, let partial0 {
+                                                    for b in 0..<bsz {
+                                                        Tensor.transpose(g0 + (start + b) * o * p, rows: o, columns: p, into: gc + b * p * o)
+                                                    }
                                                     ConvKernels.im2col(x0 + start * g.imageSize, planes, batch: bsz, c)
-                                                    sgemm(transposeA: false, transposeB: true, m: o, n: g.rows, k: width,
-                                                          a: gc, lda: width, b: c, ldb: width,
-                                                          beta: 1, c: partial0 + index * w.count, ldc: g.rows)
+                                                    sgemm(transposeA: false, transposeB: false, m: g.rows, n: o, k: width,
+                                                          a: c, lda: width, b: gc, ldb: o,
+                                                          beta: 1, c: partial0 + index * w.count, ldc: o)
                                                 }
                                                 if viaCol2im, let dx0 {
+                                                    ConvKernels.toChannelMajor(g0 + start * o * p, channels: o, batch: bsz, positions: p, gc)
                                                     // x̄ = col2im(Wᵀ·Ȳ), the columns still in cache between the two.
                                                     sgemm(transposeA: true, transposeB: false, m: g.rows, n: width, k: o,
                                                           a: w0, lda: g.rows, b: gc, ldb: width, c: c, ldc: width)
@@ -126,7 +132,8 @@ struct Conv2dOp: Primitive {
             }
         }
         let dx = needed[0] ? Tensor(unchecked: input.shape, scalars: dxScalars) : nil
-        let dw = wantsWeight ? Tensor(unchecked: w.shape, scalars: sumOfShares(partials, count: shares.count)) : nil
+        let dw = wantsWeight ? try Tensor(unchecked: [g.rows, o], scalars: sumOfShares(partials, count: shares.count))
+            .transposed().reshaped(w.shape) : nil
         var result: [Tensor?] = [dx, dw]
         if x.count > 2 { result.append(needed[2] ? channelSums(gy) : nil) }
         return result
@@ -221,8 +228,9 @@ struct ConvTranspose2dOp: Primitive {
         let n = input.shape[0], cin = input.shape[1], p = g.positions
         var dxScalars = [Float](unsafeUninitializedCapacity: needed[0] ? input.count : 0) { _, initialized in initialized = needed[0] ? input.count : 0 }
         let shares = Parallel.shares(of: n, minimumPerShare: 2)
-        // Each share's W̄, added in share order afterwards (the same sum for the same thread count).
         let planes = PhasePlanes(g)  // im2col's tables, once for every chunk
+        // Each share's W̄ᵀ [Cout·kh·kw, Cin], added in share order afterwards (the same sum for the
+        // same thread count), then transposed once.
         var partials = [Float](repeating: 0, count: needed[1] ? shares.count * w.count : 0)
         input.scalars.withUnsafeBufferPointer { xp in
             w.scalars.withUnsafeBufferPointer { wp in
@@ -240,10 +248,13 @@ struct ConvTranspose2dOp: Primitive {
                                         ConvKernels.im2col(g0 + start * g.imageSize, planes, batch: bsz, c)
                                         xcm.with { xc in
                                             if let partial0 {
-                                                ConvKernels.toChannelMajor(x0 + start * cin * p, channels: cin, batch: bsz, positions: p, xc)
-                                                sgemm(transposeA: false, transposeB: true, m: cin, n: g.rows, k: width,
-                                                      a: xc, lda: width, b: c, ldb: width,
-                                                      beta: 1, c: partial0 + index * w.count, ldc: g.rows)
+                                                // W̄ᵀ = col·xᵀ with x position-major, [B·P, Cin] (see Conv2dOp.vjp).
+                                                for b in 0..<bsz {
+                                                    Tensor.transpose(x0 + (start + b) * cin * p, rows: cin, columns: p, into: xc + b * p * cin)
+                                                }
+                                                sgemm(transposeA: false, transposeB: false, m: g.rows, n: cin, k: width,
+                                                      a: c, lda: width, b: xc, ldb: cin,
+                                                      beta: 1, c: partial0 + index * w.count, ldc: cin)
                                             }
                                             if let dx0 {
                                                 sgemm(transposeA: false, transposeB: false, m: cin, n: width, k: g.rows,
@@ -261,7 +272,8 @@ struct ConvTranspose2dOp: Primitive {
             }
         }
         let dx = needed[0] ? Tensor(unchecked: input.shape, scalars: dxScalars) : nil
-        let dw = needed[1] ? Tensor(unchecked: w.shape, scalars: sumOfShares(partials, count: shares.count)) : nil
+        let dw = needed[1] ? try Tensor(unchecked: [g.rows, cin], scalars: sumOfShares(partials, count: shares.count))
+            .transposed().reshaped(w.shape) : nil
         var result: [Tensor?] = [dx, dw]
         if x.count > 2 { result.append(needed[2] ? channelSums(gy) : nil) }
         return result
