@@ -1,4 +1,4 @@
-#include "CSIMD.h"
+#include "Level.h"
 #include <stdatomic.h>
 
 static CSIMDLevel detect(void) {
@@ -21,4 +21,9 @@ CSIMDLevel csimd_supported_level(void) {
         atomic_store_explicit(&supported, level, memory_order_relaxed);
     }
     return (CSIMDLevel)level;
+}
+
+CSIMDLevel csimd_usable_level(CSIMDLevel level) {
+    CSIMDLevel supported = csimd_supported_level();
+    return level < supported ? level : supported;
 }

@@ -124,6 +124,14 @@ struct PrimitiveGradientTests {
         }
     }
 
+    /// A convolution's values, x̄ and W̄ against sums computed in Double.
+    private func expectDirectSums(_ y: Tensor, _ grads: [Tensor?], _ yRef: [Double], _ dxRef: [Double], _ dwRef: [Double],
+                                  _ label: String) throws {
+        #expect(GradientCheck.relativeError(y.scalars, yRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) values")
+        #expect(GradientCheck.relativeError(try #require(grads[0]).scalars, dxRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) x̄")
+        #expect(GradientCheck.relativeError(try #require(grads[1]).scalars, dwRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) W̄")
+    }
+
     @Test func convolutionsEqualADirectSumInDouble() throws {
         // Widths below, at and above eight pixels (the phase split's vector path), odd and even;
         // strides 1–3; one input channel (column rows split by sample) and several (by channel);
@@ -159,9 +167,7 @@ struct PrimitiveGradientTests {
                 } } }
             } } } }
             #expect(y.shape == [n, o, oh, ow], "\(label) shape")
-            #expect(GradientCheck.relativeError(y.scalars, yRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) values")
-            #expect(GradientCheck.relativeError(try #require(grads[0]).scalars, dxRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) x̄")
-            #expect(GradientCheck.relativeError(try #require(grads[1]).scalars, dwRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) W̄")
+            try expectDirectSums(y, grads, yRef, dxRef, dwRef, label)
         }
     }
 
@@ -197,9 +203,7 @@ struct PrimitiveGradientTests {
                 } } }
             } } } }
             #expect(y.shape == [n, co, oh, ow], "\(label) shape")
-            #expect(GradientCheck.relativeError(y.scalars, yRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) values")
-            #expect(GradientCheck.relativeError(try #require(grads[0]).scalars, dxRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) x̄")
-            #expect(GradientCheck.relativeError(try #require(grads[1]).scalars, dwRef.map { Float($0) }, floor: 0) < 1e-5, "\(label) W̄")
+            try expectDirectSums(y, grads, yRef, dxRef, dwRef, label)
         }
     }
 
