@@ -7,7 +7,7 @@ static CSIMDLevel detect(void) {
     if (__builtin_cpu_supports("avx512f")) return CSIMDLevelAVX512;
     if (__builtin_cpu_supports("avx2")) return CSIMDLevelAVX2;
 #endif
-    return CSIMDLevelScalar;
+    return CSIMDLevelBaseline;
 }
 
 /* -1 until first detected. Atomic: kernels are called from several threads at once (each
@@ -24,6 +24,6 @@ CSIMDLevel csimd_supported_level(void) {
 }
 
 CSIMDLevel csimd_usable_level(CSIMDLevel level) {
-    CSIMDLevel supported = csimd_supported_level();
-    return level < supported ? level : supported;
+    CSIMDLevel widest = csimd_supported_level();
+    return level < widest ? level : widest;
 }

@@ -1,7 +1,7 @@
 import CSIMD
 import Testing
 
-/// The Adam kernel's vector paths against its scalar path, bit for bit.
+/// The Adam kernel's AVX-512 and AVX2 paths against its baseline path, bit for bit.
 @Suite struct AdamUpdateTests {
     /// Weights, gradients and moments from a fixed generator (a few exact zeros among them).
     struct State: Equatable {
@@ -39,14 +39,14 @@ import Testing
         a.count != b.count ? min(a.count, b.count) : a.indices.first { a[$0].bitPattern != b[$0].bitPattern }
     }
 
-    static let levels: [CSIMDLevel] = [CSIMDLevelScalar, CSIMDLevelAVX2, CSIMDLevelAVX512]
+    static let levels: [CSIMDLevel] = [CSIMDLevelBaseline, CSIMDLevelAVX2, CSIMDLevelAVX512]
 
     /// Counts around the 8- and 16-lane widths, so every path's tail runs.
     @Test(arguments: [0, 1, 7, 8, 15, 16, 17, 33, 1000, 1031])
-    func everyPathMatchesTheScalarPath(count: Int) {
+    func everyPathMatchesTheBaselinePath(count: Int) {
         var reference = State(count: count, seed: UInt64(count) + 1)
         let start = reference
-        for step in 1...3 { reference.step(using: CSIMDLevelScalar, stepSize: 1e-3 / Float(step)) }
+        for step in 1...3 { reference.step(using: CSIMDLevelBaseline, stepSize: 1e-3 / Float(step)) }
         for level in Self.levels.dropFirst() where level.rawValue <= csimd_supported_level().rawValue {
             var state = start
             for step in 1...3 { state.step(using: level, stepSize: 1e-3 / Float(step)) }
@@ -56,11 +56,11 @@ import Testing
         }
     }
 
-    /// The scalar path is PyTorch's formula: checked against it in Double.
-    @Test func scalarPathIsPyTorchsFormula() {
+    /// The baseline path is PyTorch's formula: checked against it in Double.
+    @Test func baselinePathIsPyTorchsFormula() {
         var state = State(count: 21, seed: 9)
         let start = state
-        state.step(using: CSIMDLevelScalar, stepSize: 2e-3)
+        state.step(using: CSIMDLevelBaseline, stepSize: 2e-3)
         for j in 0..<21 {
             let g = Double(start.gradients[j])
             let m = 0.9 * Double(start.first[j]) + 0.1 * g

@@ -5,9 +5,9 @@
    compiled for the baseline), each call taking the widest path the CPU has. Every path gives
    bit-identical results: no fused multiply-adds, IEEE square roots and divisions. */
 
-/* Instruction sets a path may use. */
+/* Instruction sets a path may use (the baseline: SSE2 on x86-64, or whatever the target has). */
 typedef enum {
-    CSIMDLevelScalar = 0,
+    CSIMDLevelBaseline = 0,
     CSIMDLevelAVX2 = 1,
     CSIMDLevelAVX512 = 2,
 } CSIMDLevel;
