@@ -300,16 +300,18 @@ private struct Operands {
     let packedT: UnsafeMutablePointer<Float>, packedW: UnsafeMutablePointer<Float>, packedC: UnsafeMutablePointer<Float>
     let rows: Int, inputs: Int, outputs: Int, k: Int
 
-    /// Packs every group's operands (in parallel over groups), multiplies them back to back (so
-    /// OpenBLAS's workers stay awake between products), then unpacks and rectifies the results.
+    /// Packs each group's operands, multiplies them and unpacks and rectifies the result. Groups
+    /// are independent (each writes its own rows and packed blocks): at several threads each
+    /// takes a share of them, with single-threaded products (each group packs its own block of
+    /// Wᵀ, so OpenBLAS's threads would share no packing; BakeOff's 1024-point Jacobian ≈ 6 %
+    /// faster at 2 threads than with threaded products one group after another).
     func run(_ plans: [SparseTangentProduct.GroupPlan], _ layout: PackedLayout) {
-        Parallel.forEachChunk(plans.count) { range in
-            for g in range where plans[g].isPacked { pack(plans[g], group: g, layout) }
-        }
-        for (g, plan) in plans.enumerated() { multiply(plan, group: g, layout) }
-        guard rectifier != nil else { return }
-        Parallel.forEachChunk(plans.count) { range in
-            for g in range { unpack(plans[g], group: g, layout) }
+        Parallel.forEachShare(Parallel.shares(of: plans.count)) { _, groups in
+            for g in groups {
+                if plans[g].isPacked { pack(plans[g], group: g, layout) }
+                multiply(plans[g], group: g, layout)
+                if rectifier != nil { unpack(plans[g], group: g, layout) }
+            }
         }
     }
 
