@@ -101,9 +101,7 @@ struct Conv2dOp: Primitive {
                                         gcm.with { gc in
                                             col.with { c in
                                                 if wantsWeight, let partial0 {
-                                                    for b in 0..<bsz {
-                                                        Tensor.transpose(g0 + (start + b) * o * p, rows: o, columns: p, into: gc + b * p * o)
-                                                    }
+                                                    ConvKernels.toPositionMajor(g0 + start * o * p, channels: o, batch: bsz, positions: p, gc)
                                                     ConvKernels.im2col(x0 + start * g.imageSize, planes, batch: bsz, c)
                                                     sgemm(transposeA: false, transposeB: false, m: g.rows, n: o, k: width,
                                                           a: c, lda: width, b: gc, ldb: o,
@@ -249,9 +247,7 @@ struct ConvTranspose2dOp: Primitive {
                                         xcm.with { xc in
                                             if let partial0 {
                                                 // W̄ᵀ = col·xᵀ with x position-major, [B·P, Cin] (see Conv2dOp.vjp).
-                                                for b in 0..<bsz {
-                                                    Tensor.transpose(x0 + (start + b) * cin * p, rows: cin, columns: p, into: xc + b * p * cin)
-                                                }
+                                                ConvKernels.toPositionMajor(x0 + start * cin * p, channels: cin, batch: bsz, positions: p, xc)
                                                 sgemm(transposeA: false, transposeB: false, m: g.rows, n: cin, k: width,
                                                       a: c, lda: width, b: xc, ldb: cin,
                                                       beta: 1, c: partial0 + index * w.count, ldc: cin)

@@ -139,6 +139,14 @@ enum ConvKernels {
         }
     }
 
+    /// out[b·P + p, o] = x[b, o, p]: [B, O, P] → [B·P, O], each sample's [O, P] transposed.
+    static func toPositionMajor(_ x: UnsafePointer<Float>, channels: Int, batch: Int, positions: Int,
+                                _ out: UnsafeMutablePointer<Float>) {
+        for b in 0..<batch {
+            Tensor.transpose(x + b * channels * positions, rows: channels, columns: positions, into: out + b * positions * channels)
+        }
+    }
+
     /// out[b, o, p] = x[o, b·P + p] + bias[o]: [O, B·P] → [B, O, P].
     static func fromChannelMajor(_ x: UnsafePointer<Float>, channels: Int, batch: Int, positions: Int,
                                  bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>) {

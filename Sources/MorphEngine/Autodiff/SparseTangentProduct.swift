@@ -51,7 +51,7 @@ enum SparseTangentProduct {
         let wt = try transposed(w, given: transposedWeight)
         var layout = PackedLayout()
         for (g, plan) in plans.enumerated() {
-            layout.append(plan, rows: groupRange(g, rows: rows).count, inputs: inputs, outputs: outputs, packsWeight: shared != nil)
+            layout.append(plan, rows: groupRange(g, rows: rows).count, inputs: inputs, outputs: outputs, sharedRows: shared != nil)
         }
         var out = [Float](unsafeUninitializedCapacity: rows * outputs) { _, initialized in initialized = rows * outputs }
         var packedT = Scratch(layout.tCount), packedW = Scratch(layout.wCount), packedC = Scratch(layout.cCount)
@@ -69,10 +69,8 @@ enum SparseTangentProduct {
                                                                 out: op.baseAddress!, rectifier: y == nil ? nil : yp.baseAddress,
                                                                 packedT: pt, packedW: pw, packedC: pc,
                                                                 rows: rows, inputs: inputs, outputs: outputs, k: k)
-                                        if shared != nil {
-                                            sharedScalars.withUnsafeBufferPointer { rp in operands.runShared(plans, layout, rows: rp.baseAddress!) }
-                                        } else {
-                                            operands.run(plans, layout)
+                                        sharedScalars.withUnsafeBufferPointer { rp in
+                                            operands.run(plans, layout, sharedRows: shared == nil ? nil : rp.baseAddress)
                                         }
                                     }
                                 }
@@ -283,12 +281,13 @@ private struct PackedLayout {
     var tOffsets: [Int] = [], wOffsets: [Int] = [], cOffsets: [Int] = []
     var tCount = 0, wCount = 0, cCount = 0
 
-    /// Reserves room for one group of `rows` rows.
-    mutating func append(_ plan: SparseTangentProduct.GroupPlan, rows: Int, inputs: Int, outputs: Int, packsWeight: Bool = false) {
+    /// Reserves room for one group of `rows` rows. With shared rows (`SharedRows`) a group always
+    /// packs its block of Wᵀ and never its tangent rows.
+    mutating func append(_ plan: SparseTangentProduct.GroupPlan, rows: Int, inputs: Int, outputs: Int, sharedRows: Bool) {
         let depth = plan.inputs?.count ?? inputs, width = plan.outputs?.count ?? outputs
         tOffsets.append(tCount); wOffsets.append(wCount); cOffsets.append(cCount)
-        if plan.inputs != nil { tCount += rows * depth }
-        if plan.isPacked || packsWeight { wCount += depth * width }
+        if plan.inputs != nil && !sharedRows { tCount += rows * depth }
+        if plan.isPacked || sharedRows { wCount += depth * width }
         if plan.outputs != nil { cCount += rows * width }
     }
 }
@@ -300,14 +299,19 @@ private struct Operands {
     let packedT: UnsafeMutablePointer<Float>, packedW: UnsafeMutablePointer<Float>, packedC: UnsafeMutablePointer<Float>
     let rows: Int, inputs: Int, outputs: Int, k: Int
 
-    /// Packs each group's operands, multiplies them and unpacks and rectifies the result. Groups
+    /// Computes every group's rows: packs its operands, multiplies them and unpacks and rectifies
+    /// the result, or, given the tangents' shared rows (`SharedRows`), takes `runShared`. Groups
     /// are independent (each writes its own rows and packed blocks): at several threads each
     /// takes a share of them, with single-threaded products (each group packs its own block of
     /// Wᵀ, so OpenBLAS's threads would share no packing; BakeOff's 1024-point Jacobian ≈ 6 %
     /// faster at 2 threads than with threaded products one group after another).
-    func run(_ plans: [SparseTangentProduct.GroupPlan], _ layout: PackedLayout) {
+    func run(_ plans: [SparseTangentProduct.GroupPlan], _ layout: PackedLayout, sharedRows shared: UnsafePointer<Float>?) {
         Parallel.forEachShare(Parallel.shares(of: plans.count)) { _, groups in
             for g in groups {
+                if let shared {
+                    runShared(plans[g], group: g, layout, rows: shared)
+                    continue
+                }
                 if plans[g].isPacked { pack(plans[g], group: g, layout) }
                 multiply(plans[g], group: g, layout)
                 if rectifier != nil { unpack(plans[g], group: g, layout) }
@@ -342,19 +346,10 @@ private struct Operands {
         }
     }
 
-    /// The product when the tangent rows share their values (`SharedRows`): per group, each of
-    /// the K shared rows times the group's block of Wᵀ once, copied to every point, minus the
-    /// product of what each row lacks (the shared values at its zeros) over the few columns where
-    /// some row of the group lacks one.
-    ///
-    /// Groups are independent (each writes its own rows and packed blocks): at several threads each
-    /// takes a share of them, with single-threaded products (these are too small to thread well).
-    func runShared(_ plans: [SparseTangentProduct.GroupPlan], _ layout: PackedLayout, rows shared: UnsafePointer<Float>) {
-        Parallel.forEachShare(Parallel.shares(of: plans.count)) { _, groups in
-            for g in groups { runShared(plans[g], group: g, layout, rows: shared) }
-        }
-    }
-
+    /// A group's product when the tangent rows share their values (`SharedRows`): each of the K
+    /// shared rows times the group's block of Wᵀ once, copied to every point, minus the product
+    /// of what each row lacks (the shared values at its zeros) over the few columns where some
+    /// row of the group lacks one.
     private func runShared(_ plan: SparseTangentProduct.GroupPlan, group g: Int, _ layout: PackedLayout, rows shared: UnsafePointer<Float>) {
         let range = SparseTangentProduct.groupRange(g, rows: rows)
         let columns = plan.inputs ?? Array(0..<inputs)
