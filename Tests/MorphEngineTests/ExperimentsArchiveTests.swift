@@ -1,4 +1,5 @@
 import Glibc
+import MorphJSON
 import Testing
 @testable import MorphEngine
 
@@ -8,28 +9,43 @@ struct ExperimentsArchiveTests {
         "/tmp/morph-experiments-\(getpid())-\(name)"
     }
 
-    @Test(arguments: ModelSpecification.architectures)
-    func everyArchitectureIsBuiltFromItsSpecification(architecture: String) throws {
-        let spec = ModelSpecification(architecture: architecture, latent: 4, components: 3)
-        let model = try spec.makeModel()
+    @Test(arguments: NamedModel.allCases)
+    func everyNamedModelIsBuiltFromItsDefinition(named: NamedModel) throws {
+        let definition = named.definition(latent: 4, seed: 3, beta: 2, components: 3, sigma: 0.5)
+        let model = try AutoEncoderModel(definition)
         #expect(model.latentSize == 4)
-        #expect(model.name == architecture)
-        #expect(try ModelSpecification(json: spec.json) == spec)
+        #expect(model.name == named.rawValue)
+        #expect(try ModelDefinition(json: definition.json) == definition)
+        // An older file's description (architecture and hyperparameters) names the same model.
+        let legacy: JSON = .object(["architecture": .string(named.rawValue), "latent": 4, "beta": 2, "components": 3,
+                                    "sigma": 0.5, "seed": 3])
+        #expect(try ModelDefinition(json: legacy) == definition)
+    }
+
+    @Test func definitionsFromFilesAreCheckedLikeCells() throws {
+        var json = NamedModel.autoEncoder.definition(latent: 4).json
+        json["decoder"] = LayerSpec.sequential([.linear(inputs: 5, outputs: 784, bias: true)]).json
+        let error = #expect(throws: NetworkError.self) { try ModelDefinition(json: json) }
+        #expect(error?.message.contains("Linear(5, 784) at decoder[0] expects 5 values per sample") == true)
+        var seed = NamedModel.autoEncoder.definition(latent: 4).json
+        seed["seed"] = .string("-1")
+        #expect(throws: NetworkError.self) { try ModelDefinition(json: seed) }
+        let legacy: JSON = .object(["architecture": "AutoEncoder", "latent": 4, "seed": -1])
+        #expect(throws: NetworkError.self) { try ModelDefinition(json: legacy) }
     }
 
     @Test func saveThenLoadGivesIdenticalOutputsAndOptimizerState() throws {
-        let spec = ModelSpecification(architecture: "AutoEncoderBN", latent: 3, seed: 2)
-        let model = try spec.makeModel()
+        let model = try AutoEncoderModel(.autoEncoderBN, latent: 3, seed: 2)
         let images = try Tensor(shape: [8, 784], scalars: (0..<(8 * 784)).map { Float($0 % 97) / 97 })
         let adam = Adam()
         try train(model, on: images, epochs: 1, batchSize: 4, optimizer: adam)
         let permutation = Array((0..<784).reversed())
         let path = Self.temporaryPath("model.morph")
         defer { unlink(path) }
-        try ModelArchive(specification: spec, model: model, optimizer: adam, pixelPermutation: permutation,
+        try ModelArchive(model: model, optimizer: adam, pixelPermutation: permutation,
                          training: .object(["epochs": .number(1)])).write(to: path)
         let loaded = try ModelArchive(contentsOf: path)
-        #expect(loaded.specification == spec)
+        #expect(loaded.model.definition == model.definition)
         #expect(loaded.pixelPermutation == permutation)
         #expect(loaded.training["epochs"]?.intValue == 1)
         #expect(try loaded.model.reconstruct(images) == model.reconstruct(images))
@@ -39,9 +55,8 @@ struct ExperimentsArchiveTests {
     @Test func corruptOrForeignFilesAreRejected() throws {
         let path = Self.temporaryPath("corrupt.morph")
         defer { unlink(path) }
-        let model = try ModelSpecification(architecture: "AutoEncoder", latent: 2).makeModel()
-        try ModelArchive(specification: ModelSpecification(architecture: "AutoEncoder", latent: 2), model: model,
-                         optimizer: nil, pixelPermutation: nil).write(to: path)
+        let model = try AutoEncoderModel(.autoEncoder, latent: 2)
+        try ModelArchive(model: model, optimizer: nil, pixelPermutation: nil).write(to: path)
         var bytes = try readFileBytes(path)
         bytes[bytes.count / 2] ^= 0xFF
         try AtomicFile.write(bytes, to: path)
@@ -56,14 +71,14 @@ struct ExperimentsArchiveTests {
     @Test func weightsRoundTripThroughNpzAndMismatchesNameTheParameter() throws {
         let path = Self.temporaryPath("state.npz")
         defer { unlink(path) }
-        let source = try ConvAutoEncoder(latent: 4, seed: 1)
+        let source = try AutoEncoderModel(.convAutoEncoder, latent: 4, seed: 1)
         try ModelArchive.exportWeights(of: source, to: path)
-        let target = try ConvAutoEncoder(latent: 4, seed: 9)
+        let target = try AutoEncoderModel(.convAutoEncoder, latent: 4, seed: 9)
         let count = try ModelArchive.importWeights(into: target, from: path)
         #expect(count == source.stateEntries.count)
         let z = try Tensor(shape: [1, 4], scalars: [0.1, 0.2, -0.3, 0.4])
         #expect(try target.decode(z) == source.decode(z))
-        let other = try ConvAutoEncoder(latent: 8, seed: 1)
+        let other = try AutoEncoderModel(.convAutoEncoder, latent: 8, seed: 1)
         let error = #expect(throws: ExperimentError.self) { try ModelArchive.importWeights(into: other, from: path) }
         #expect(error?.description.contains("has shape") == true)
     }

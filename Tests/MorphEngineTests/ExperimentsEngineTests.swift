@@ -11,10 +11,10 @@ struct ExperimentsEngineTests {
 
     @Test(arguments: ["AutoEncoder", "AutoEncoderBakeOff", "ConvAutoEncoder"])
     func jacobianMatchesFiniteDifferences(architecture: String) throws {
-        let model: any AutoEncoderModel = switch architecture {
-        case "AutoEncoder": try AutoEncoder(latent: 4, seed: 1)
-        case "AutoEncoderBakeOff": try AutoEncoderBakeOff(latent: 4, seed: 1)
-        default: try ConvAutoEncoder(latent: 4, seed: 1)
+        let model: AutoEncoderModel = switch architecture {
+        case "AutoEncoder": try AutoEncoderModel(.autoEncoder, latent: 4, seed: 1)
+        case "AutoEncoderBakeOff": try AutoEncoderModel(.autoEncoderBakeOff, latent: 4, seed: 1)
+        default: try AutoEncoderModel(.convAutoEncoder, latent: 4, seed: 1)
         }
         let adapter = try EngineModelAdapter(model)
         // Central differences in Float32 (h = 1e-3), compared in Frobenius norm. A ReLU unit whose
@@ -44,7 +44,7 @@ struct ExperimentsEngineTests {
 
     @Test func lemma1HoldsOnUntrainedModelsPaths() throws {
         let images = Self.images(count: 2, seed: 3)
-        for model in [try AutoEncoder(latent: 8, seed: 2) as any AutoEncoderModel, try ConvAutoEncoder(latent: 8, seed: 2)] {
+        for model in [try AutoEncoderModel(.autoEncoder, latent: 8, seed: 2) as AutoEncoderModel, try AutoEncoderModel(.convAutoEncoder, latent: 8, seed: 2)] {
             let (decoded, analysis) = try Experiments.path(try EngineModelAdapter(model), from: images[0], to: images[1], steps: 16)
             #expect(decoded.count == 16)
             #expect(analysis.lemma1.holds, "\(model.name): \(analysis.lemma1.checks)")
@@ -52,7 +52,7 @@ struct ExperimentsEngineTests {
     }
 
     @Test func permutationIsUndoneOnTheWayOut() throws {
-        let model = try AutoEncoder(latent: 3, seed: 4)
+        let model = try AutoEncoderModel(.autoEncoder, latent: 3, seed: 4)
         let permutation = Array((0..<784).reversed())
         let plain = try EngineModelAdapter(model)
         let shuffled = try EngineModelAdapter(model, pixelPermutation: permutation)
@@ -68,7 +68,7 @@ struct ExperimentsEngineTests {
 /// The pixel permutation also reorders the Jacobian's rows.
 struct ExperimentsPermutedJacobianTests {
     @Test func jacobianRowsFollowThePermutation() throws {
-        let model = try AutoEncoder(latent: 2, seed: 6)
+        let model = try AutoEncoderModel(.autoEncoder, latent: 2, seed: 6)
         let permutation = Array((0..<784).reversed())
         let plain = try EngineModelAdapter(model).decoderJacobians(at: [[0.2, -0.1]])[0]
         let shuffled = try EngineModelAdapter(model, pixelPermutation: permutation).decoderJacobians(at: [[0.2, -0.1]])[0]

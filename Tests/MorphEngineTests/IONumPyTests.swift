@@ -148,10 +148,7 @@ struct IONumPyTests {
     }
 
     @Test func pytorchFixtureIsRead() throws {
-        guard let path = sharedFixture("pytorch-autoencoder/autoencoder-fashion-e10.npz") else {
-            print("skipped: ../shared/fixtures/pytorch-autoencoder/autoencoder-fashion-e10.npz is absent")
-            return
-        }
+        let path = repositoryFixture("pytorch-autoencoder/autoencoder-fashion-e10.npz")
         let arrays = try NumPy.readArchive(from: path)
         #expect(arrays.map(\.name) == ["enc.0.weight", "enc.0.bias", "dec.0.weight", "dec.0.bias"])
         #expect(arrays.map(\.array.shape) == [[16, 784], [16], [784, 16], [784]])

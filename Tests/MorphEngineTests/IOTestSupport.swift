@@ -50,13 +50,12 @@ func testWriteFile(_ bytes: [UInt8], to path: String) {
     fclose(file)
 }
 
-/// The fixtures shared by the project, next to the checkout (`../shared/fixtures`), if present.
-func sharedFixture(_ relative: String, filePath: String = #filePath) -> String? {
+/// The path of a reference file in the repository's Tests/Fixtures (e.g. "pytorch-autoencoder/x.npz").
+func repositoryFixture(_ relative: String, filePath: String = #filePath) -> String {
     var parts = filePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    // …/<checkout>/Tests/MorphEngineTests/File.swift → …/<checkout>/..
-    parts.removeLast(4)
-    let path = parts.joined(separator: "/") + "/shared/fixtures/" + relative
-    return access(path, R_OK) == 0 ? path : nil
+    // …/<checkout>/Tests/MorphEngineTests/File.swift → …/<checkout>/Tests/Fixtures
+    parts.removeLast(2)
+    return parts.joined(separator: "/") + "/Fixtures/" + relative
 }
 
 /// Catches the `DataFileError` thrown by `body`, or nil when nothing (or something else) was thrown.

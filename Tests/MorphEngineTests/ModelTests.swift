@@ -2,7 +2,7 @@ import Testing
 @testable import MorphEngine
 
 /// Central finite-difference Jacobian of a model's decoder, [N, D, E].
-func finiteDifferenceJacobian(_ model: any AutoEncoderModel, at z: Tensor, epsilon: Float = 1e-2) throws -> Tensor {
+func finiteDifferenceJacobian(_ model: AutoEncoderModel, at z: Tensor, epsilon: Float = 1e-2) throws -> Tensor {
     let n = z.shape[0], e = z.shape[1]
     var columns: [Tensor] = []
     for k in 0..<e {
@@ -18,11 +18,11 @@ func finiteDifferenceJacobian(_ model: any AutoEncoderModel, at z: Tensor, epsil
 
 @Suite("Models: architectures, decoder Jacobians")
 struct ModelTests {
-    static func models() throws -> [any AutoEncoderModel] {
-        [try AutoEncoder(latent: 3, seed: 1), try AutoEncoderBN(latent: 3, seed: 2), try AutoEncoderBakeOff(latent: 3, seed: 3),
-         try ConvAutoEncoder(latent: 3, seed: 4), try LocallyConnectedAutoEncoder(latent: 3, seed: 5),
-         try ConvVAE(latent: 3, beta: 1, seed: 6), try SOGAE(latent: 3, seed: 7),
-         try MixtureDecoder(latent: 3, components: 4, sigma: 1, seed: 8)]
+    static func models() throws -> [AutoEncoderModel] {
+        [try AutoEncoderModel(.autoEncoder, latent: 3, seed: 1), try AutoEncoderModel(.autoEncoderBN, latent: 3, seed: 2), try AutoEncoderModel(.autoEncoderBakeOff, latent: 3, seed: 3),
+         try AutoEncoderModel(.convAutoEncoder, latent: 3, seed: 4), try AutoEncoderModel(.locallyConnectedAutoEncoder, latent: 3, seed: 5),
+         try AutoEncoderModel(.convVAE, latent: 3, beta: 1, seed: 6), try AutoEncoderModel(.sogae, latent: 3, seed: 7),
+         try AutoEncoderModel(.mixtureDecoder, latent: 3, components: 4, sigma: 1, seed: 8)]
     }
 
     @Test func decoderJacobiansMatchFiniteDifferences() throws {
@@ -54,16 +54,18 @@ struct ModelTests {
 
     @Test func analyticJacobiansOfConstructions() throws {
         let z = try normal([3, 3], seed: 10)
-        let mixture = try MixtureDecoder(latent: 3, components: 5, sigma: 0.7, seed: 11)
-        let m1 = try jacobian(of: mixture, at: z), m2 = try mixture.analyticJacobian(at: z)
+        let mixture = try AutoEncoderModel(.mixtureDecoder, latent: 3, components: 5, sigma: 0.7, seed: 11)
+        let mixtureLayer = try #require(mixture.decoder as? LinearMixture)
+        let m1 = try jacobian(of: mixture, at: z), m2 = try mixtureLayer.analyticJacobian(at: z)
         #expect(GradientCheck.relativeError(m1.scalars, m2.scalars) < 1e-4)
-        let sogae = try SOGAE(latent: 3, seed: 12)
-        let s1 = try jacobian(of: sogae, at: z), s2 = try sogae.analyticJacobian(at: z)
+        let sogae = try AutoEncoderModel(.sogae, latent: 3, seed: 12)
+        let sogaeLayer = try #require(sogae.decoder as? SecondOrder)
+        let s1 = try jacobian(of: sogae, at: z), s2 = try sogaeLayer.analyticJacobian(at: z)
         #expect(GradientCheck.relativeError(s1.scalars, s2.scalars) < 1e-4)
     }
 
     @Test func jacobianNormsAndChunking() throws {
-        let model = try AutoEncoderBakeOff(latent: 4, seed: 13)
+        let model = try AutoEncoderModel(.autoEncoderBakeOff, latent: 4, seed: 13)
         let z = try normal([5, 4], seed: 14)
         let whole = try jacobian(of: model, at: z, chunkSize: 64)
         let chunked = try jacobian(of: model, at: z, chunkSize: 2)
@@ -82,21 +84,23 @@ struct ModelTests {
     }
 
     @Test func pytorchNamesLayoutsAndCounts() throws {
-        let conv = try ConvAutoEncoder(latent: 16)
+        let conv = try AutoEncoderModel(.convAutoEncoder, latent: 16)
         let names = conv.stateDict().map(\.name)
-        #expect(names == ["enc.0.weight", "enc.0.bias", "enc.2.weight", "enc.2.bias", "enc.4.weight", "enc.4.bias",
-                          "enc.7.weight", "enc.7.bias", "enc.9.weight", "enc.9.bias",
-                          "dec.0.weight", "dec.0.bias", "dec.2.weight", "dec.2.bias",
-                          "dec.5.weight", "dec.5.bias", "dec.7.weight", "dec.7.bias", "dec.9.weight", "dec.9.bias"])
+        #expect(names == ["encoder.0.weight", "encoder.0.bias", "encoder.2.weight", "encoder.2.bias", "encoder.4.weight", "encoder.4.bias",
+                          "encoder.7.weight", "encoder.7.bias", "encoder.9.weight", "encoder.9.bias",
+                          "decoder.0.weight", "decoder.0.bias", "decoder.2.weight", "decoder.2.bias",
+                          "decoder.5.weight", "decoder.5.bias", "decoder.7.weight", "decoder.7.bias", "decoder.9.weight", "decoder.9.bias"])
         #expect(conv.stateDict()[0].tensor.shape == [32, 1, 4, 4])
         #expect(conv.stateDict()[10].tensor.shape == [256, 16])
         #expect(conv.stateDict()[14].tensor.shape == [64, 32, 3, 3])
-        let ae = try AutoEncoder(latent: 16)
-        #expect(ae.stateDict().map(\.name) == ["enc.0.weight", "enc.0.bias", "dec.0.weight", "dec.0.bias"])
+        let ae = try AutoEncoderModel(.autoEncoder, latent: 16)
+        #expect(ae.stateDict().map(\.name) == ["encoder.0.weight", "encoder.0.bias", "decoder.0.weight", "decoder.0.bias"])
         #expect(ae.parameterCount == 784 * 16 + 16 + 16 * 784 + 784)
-        let bn = try AutoEncoderBN(latent: 16)
-        #expect(bn.stateDict().map(\.name).prefix(7) == ["enc.0.weight", "enc.0.bias", "enc.1.weight", "enc.1.bias",
-                                                           "enc.1.running_mean", "enc.1.running_var", "enc.1.num_batches_tracked"])
+        let bn = try AutoEncoderModel(.autoEncoderBN, latent: 16)
+        #expect(bn.stateDict().map(\.name).prefix(7) == ["encoder.0.weight", "encoder.0.bias", "encoder.1.weight", "encoder.1.bias",
+                                                           "encoder.1.running_mean", "encoder.1.running_var", "encoder.1.num_batches_tracked"])
+        let sogae = try AutoEncoderModel(.sogae, latent: 4)
+        #expect(sogae.stateDict().map(\.name) == ["encoder.0.weight", "encoder.0.bias", "decoder.weight", "decoder.bias", "decoder.quadratic"])
         // PyTorch's default initialisation bound 1/√fan_in.
         let w = ae.stateDict()[0].tensor
         #expect(w.scalars.allSatisfy { abs($0) <= 1 / Float(784).squareRoot() })
@@ -106,12 +110,12 @@ struct ModelTests {
 
     @Test func encodeDecodeShapes() throws {
         let x = try uniform([3, 1, 28, 28], seed: 15)
-        for model in try ModelTests.models() where !(model is DecoderModel) {
+        for model in try ModelTests.models() where model.definition.inference == .encoder {
             let z = try model.encode(x)
             #expect(z.shape == [3, 3], "\(model.name)")
             #expect(try model.decode(z).shape == [3, 784], "\(model.name)")
         }
-        let ae = try AutoEncoder(latent: 3)
+        let ae = try AutoEncoderModel(.autoEncoder, latent: 3)
         #expect(throws: EngineError.self) { try ae.encode(try Tensor.zeros([2, 100])) }
         #expect(throws: EngineError.self) { try ae.decode(try Tensor.zeros([2, 5])) }
     }
@@ -119,7 +123,7 @@ struct ModelTests {
     @Test func pcaRecoversLowRankData() throws {
         let basis = try normal([3, 784], seed: 16, scale: 0.1), codes = try normal([200, 3], seed: 17)
         let data = try Tensor.matmul(codes, basis) + 0.5
-        let pca = try PCA(latent: 3)
+        let pca = try AutoEncoderModel(.pca, latent: 3)
         try train(pca, on: data, epochs: 1)
         let loss = try meanReconstructionLoss(pca, on: data)
         #expect(loss < 1e-6, "PCA reconstruction of rank-3 data: \(loss)")
@@ -127,7 +131,9 @@ struct ModelTests {
     }
 
     @Test func gradientFlowInfersLatents() throws {
-        let model = try SOGAE(latent: 2, amortised: false, inference: GradientFlow(steps: 300, stepSize: 0.002), seed: 18)
+        let model = try AutoEncoderModel(ModelDefinition(
+            encoder: nil, decoder: .secondOrder(inputs: 2, outputs: 784), inputShape: [784], latentSize: 2,
+            inference: .flow(GradientFlow(steps: 300, stepSize: 0.002)), seed: 18))
         let truth = try normal([4, 2], seed: 19, scale: 0.5)
         let x = try model.decode(truth)
         let z = try model.encode(x)

@@ -88,6 +88,9 @@ struct PrimitiveGradientTests {
         try check.check("conv_transpose2d k3 s2 p1", [x, w3, b]) {
             try MorphEngine.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1)
         }
+        try check.check("conv_transpose2d k3 s2 p1 output padding 1", [x, w3, b]) {
+            try MorphEngine.convTranspose2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1, outputPadding: 1)
+        }
     }
 
     @Test func convolutionsSplitIntoChunksEqualOneSampleAtATime() throws {
@@ -174,17 +177,19 @@ struct PrimitiveGradientTests {
     @Test func transposedConvolutionsEqualADirectSumInDouble() throws {
         // (x shape, weight [Ci, Co, kh, kw], stride, padding): the sub-pixel form (Ci ≤ Co) and
         // col2im (Ci > Co), each with batches that take several column chunks (64 KB budget).
-        let cases: [([Int], [Int], Int, Int)] = [
-            ([9, 4, 7, 7], [4, 5, 4, 4], 2, 1), ([6, 8, 14, 14], [8, 4, 4, 4], 2, 1), ([3, 5, 4, 5], [5, 2, 3, 3], 2, 1),
+        // The last two add output padding (one extra row and column, beyond the padding in the second).
+        let cases: [([Int], [Int], Int, Int, Int)] = [
+            ([9, 4, 7, 7], [4, 5, 4, 4], 2, 1, 0), ([6, 8, 14, 14], [8, 4, 4, 4], 2, 1, 0), ([3, 5, 4, 5], [5, 2, 3, 3], 2, 1, 0),
+            ([4, 3, 4, 4], [3, 5, 3, 3], 2, 1, 1), ([2, 4, 5, 6], [4, 3, 3, 3], 3, 0, 2),
         ]
-        for (seed, (xShape, wShape, stride, padding)) in cases.enumerated() {
+        for (seed, (xShape, wShape, stride, padding, outputPadding)) in cases.enumerated() {
             let x = try normal(xShape, seed: UInt64(170 + seed)), w = try normal(wShape, seed: UInt64(180 + seed))
             let b = try normal([wShape[1]], seed: UInt64(190 + seed))
-            let label = "x \(xShape), w \(wShape), s\(stride) p\(padding)"
+            let label = "x \(xShape), w \(wShape), s\(stride) p\(padding) op\(outputPadding)"
             let (n, ci, h, wd) = (xShape[0], xShape[1], xShape[2], xShape[3])
             let (co, kh, kw) = (wShape[1], wShape[2], wShape[3])
-            let oh = (h - 1) * stride - 2 * padding + kh, ow = (wd - 1) * stride - 2 * padding + kw
-            let op = ConvTranspose2dOp(stride: stride, padding: padding)
+            let oh = (h - 1) * stride - 2 * padding + kh + outputPadding, ow = (wd - 1) * stride - 2 * padding + kw + outputPadding
+            let op = ConvTranspose2dOp(stride: stride, padding: padding, outputPadding: outputPadding)
             let y = try op.forward([x, w, b])
             let gy = try normal(y.shape, seed: UInt64(200 + seed))
             let grads = try op.vjp([x, w, b], y, gy, [true, true, true])

@@ -2,15 +2,9 @@ import Foundation
 import Testing
 @testable import MorphEngine
 
-/// The pinned PyTorch reference in ../shared/fixtures/pytorch-autoencoder (see its README).
+/// The pinned PyTorch reference in Tests/Fixtures/pytorch-autoencoder (see its README).
 enum PyTorchFixture {
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/fixtures/pytorch-autoencoder").standardizedFileURL
-
-    static var isPresent: Bool {
-        FileManager.default.fileExists(atPath: directory.appendingPathComponent("autoencoder-fashion-e10.npz").path)
-    }
+    static let directory = URL(fileURLWithPath: repositoryFixture("pytorch-autoencoder"))
 
     /// The state_dict arrays of the .npz, read by the engine's own NumPy reader.
     static func loadNpz(_ url: URL) throws -> [String: Tensor] {
@@ -21,13 +15,11 @@ enum PyTorchFixture {
         return out
     }
 
-    /// Fashion-MNIST t10k images / 255, [10000, 784], read by the engine's IDX reader, or nil
-    /// when the Debian package is absent.
-    static func fashionTestImages() throws -> Tensor? {
-        let path = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let idx = try IDX.read(from: path)
-        guard idx.shape == [10000, 28, 28] else { return nil }
+    /// Fashion-MNIST t10k images / 255, [10000, 784], read by the engine's IDX reader from the
+    /// Debian package the test command installs.
+    static func fashionTestImages() throws -> Tensor {
+        let idx = try IDX.read(from: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")
+        try #require(idx.shape == [10000, 28, 28])
         return try Tensor(shape: [10000, 784], scalars: idx.values.map { Float($0) / 255 })
     }
 }
@@ -41,19 +33,17 @@ struct PyTorchFixtureTests {
         let test_loss: Double
     }
 
-    func loaded() throws -> (AutoEncoder, PathReference)? {
-        guard PyTorchFixture.isPresent else {
-            print("skipping: the PyTorch fixture is absent at \(PyTorchFixture.directory.path)")
-            return nil
-        }
-        let model = try AutoEncoder(latent: 16)
-        try model.load(stateDict: PyTorchFixture.loadNpz(PyTorchFixture.directory.appendingPathComponent("autoencoder-fashion-e10.npz")))
+    /// The shallow AutoEncoder with the fixture's weights, imported by their "enc."/"dec." keys.
+    func loaded() throws -> (AutoEncoderModel, PathReference) {
+        let model = try AutoEncoderModel(.autoEncoder, latent: 16)
+        let count = try ModelArchive.importWeights(into: model, from: PyTorchFixture.directory.appendingPathComponent("autoencoder-fashion-e10.npz").path)
+        #expect(count == 4)
         let json = try Data(contentsOf: PyTorchFixture.directory.appendingPathComponent("autoencoder-path.json"))
         return (model, try JSONDecoder().decode(PathReference.self, from: json))
     }
 
     @Test func jacobianNormsAlongThePathAndReconstruction() throws {
-        guard let (model, ref) = try loaded() else { return }
+        let (model, ref) = try loaded()
         let z1 = Tensor(ref.z1), z2 = Tensor(ref.z2)
         let path = try Tensor.stack(ref.t.map { t in try (z1 * Float(1 - t)) + (z2 * Float(t)) })
         let jac = try jacobian(of: model, at: path)
@@ -77,11 +67,8 @@ struct PyTorchFixtureTests {
     }
 
     @Test func testLossOnFashionMNIST() throws {
-        guard let (model, ref) = try loaded() else { return }
-        guard let images = try PyTorchFixture.fashionTestImages() else {
-            print("skipping: Fashion-MNIST t10k is not installed at /usr/share/datasets/fashion-mnist")
-            return
-        }
+        let (model, ref) = try loaded()
+        let images = try PyTorchFixture.fashionTestImages()
         let loss = try meanReconstructionLoss(model, on: images)
         #expect(abs(Double(loss) - ref.test_loss) < 1e-3, "L2 recover loss \(loss) vs PyTorch \(ref.test_loss)")
         let z = try model.encode(images.samples(0..<2))

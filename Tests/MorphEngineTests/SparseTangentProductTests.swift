@@ -151,7 +151,7 @@ struct SparseTangentProductTests {
     @Test func pathJacobianEqualsPointByPointJacobian() throws {
         // 64 points of a path through a ReLU decoder: 1024 tangent rows in one chunk take the
         // packed products; one point per chunk (16 rows) takes the dense ones.
-        let model = try AutoEncoderBakeOff(latent: 16, seed: 3)
+        let model = try AutoEncoderModel(.autoEncoderBakeOff, latent: 16, seed: 3)
         let ends = try normal([2, 16], seed: 34)
         var points: [Float] = []
         for i in 0..<64 {
@@ -163,7 +163,8 @@ struct SparseTangentProductTests {
         let basis = try Tensor(shape: [64 * 16, 16], scalars: (0..<64 * 16 * 16).map { i in
             Float((i / 16) % 16 == i % 16 ? 1 : 0)
         })
-        let hidden = try model.decoder.layers[1](model.decoder.layers[0](Variable(z, tangent: basis, count: 16)))
+        let decoder = try #require(model.decoder as? Sequential)
+        let hidden = try decoder.layers[1](decoder.layers[0](Variable(z, tangent: basis, count: 16)))
         let groups = SparseTangentProduct.activeColumnsPerGroup(try #require(hidden.tangent))
         #expect(groups.contains { SparseTangentProduct.packs($0, of: 256) }, "no group was packed: \(groups.map(\.count))")
         let whole = try jacobian(of: model, at: z, chunkSize: 64)

@@ -15,7 +15,7 @@ struct ThreadDeterminismTests {
     func trainedWeights(threads: Int) throws -> [Tensor] {
         try withThreads(threads) {
             let data = try generatedImages(count: 96, seed: 11)
-            let model = try ConvAutoEncoder(latent: 3, seed: 2)
+            let model = try AutoEncoderModel(.convAutoEncoder, latent: 3, seed: 2)
             try train(model, on: data, epochs: 1, batchSize: 48, seed: 5)
             return model.stateDict().map(\.tensor)
         }
@@ -30,12 +30,12 @@ struct ThreadDeterminismTests {
         try withThreads(2) {
             let data = try generatedImages(count: 64, seed: 2)
             func run() throws -> [Tensor] {
-                let model = try AutoEncoderBN(latent: 3, seed: 5)
+                let model = try AutoEncoderModel(.autoEncoderBN, latent: 3, seed: 5)
                 try train(model, on: data, epochs: 2, batchSize: 16, seed: 9)
                 return model.stateDict().map(\.tensor)
             }
             #expect(try run() == run())
-            let conv = try ConvVAE(latent: 2, seed: 1), conv2 = try ConvVAE(latent: 2, seed: 1)
+            let conv = try AutoEncoderModel(.convVAE, latent: 2, seed: 1), conv2 = try AutoEncoderModel(.convVAE, latent: 2, seed: 1)
             let small = try data.samples(0..<8)
             try train(conv, on: small, epochs: 1, batchSize: 4, seed: 4)
             try train(conv2, on: small, epochs: 1, batchSize: 4, seed: 4)

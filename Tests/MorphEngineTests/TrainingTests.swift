@@ -23,7 +23,7 @@ extension Double {
 struct TrainingTests {
     @Test func tinyAutoencoderLearns() throws {
         let data = try generatedImages(count: 256, seed: 1)
-        let model = try AutoEncoder(latent: 4, seed: 0)
+        let model = try AutoEncoderModel(.autoEncoder, latent: 4, seed: 0)
         let before = try meanReconstructionLoss(model, on: data)
         var batches = 0
         let report = try train(model, on: data, epochs: 10, batchSize: 32, optimizer: Adam(learningRate: 1e-2), seed: 3) { _ in
@@ -39,22 +39,22 @@ struct TrainingTests {
 
     @Test func everyObjectiveAndOptimizerRuns() throws {
         let data = try generatedImages(count: 16, seed: 3)
-        let models: [any AutoEncoderModel] = [try ConvAutoEncoder(latent: 2), try LocallyConnectedAutoEncoder(latent: 2),
-                                              try MixtureDecoder(latent: 2, components: 3), try SOGAE(latent: 2)]
+        let models: [AutoEncoderModel] = [try AutoEncoderModel(.convAutoEncoder, latent: 2), try AutoEncoderModel(.locallyConnectedAutoEncoder, latent: 2),
+                                              try AutoEncoderModel(.mixtureDecoder, latent: 2, components: 3), try AutoEncoderModel(.sogae, latent: 2)]
         for model in models {
             let r = try train(model, on: data, epochs: 1, batchSize: 8, optimizer: SGD(learningRate: 1e-3, momentum: 0.9))
             #expect(r.epochLosses.allSatisfy { $0.isFinite }, "\(model.name)")
         }
-        let ae = try AutoEncoder(latent: 2)
+        let ae = try AutoEncoderModel(.autoEncoder, latent: 2)
         #expect(try train(ae, on: data, epochs: 1, batchSize: 8, objective: .relative).epochLosses[0].isFinite)
         #expect(throws: EngineError.self) { try train(ae, on: data, epochs: 1, objective: .elbo) }
-        let vae = try ConvVAE(latent: 2, beta: 4)
+        let vae = try AutoEncoderModel(.convVAE, latent: 2, beta: 4)
         #expect(try train(vae, on: data, epochs: 1, batchSize: 8).epochLosses[0].isFinite)
     }
 
     @Test func optimizerStateRoundTrips() throws {
         let data = try generatedImages(count: 32, seed: 4)
-        let a = try AutoEncoder(latent: 2, seed: 1), b = try AutoEncoder(latent: 2, seed: 1)
+        let a = try AutoEncoderModel(.autoEncoder, latent: 2, seed: 1), b = try AutoEncoderModel(.autoEncoder, latent: 2, seed: 1)
         let adamA = Adam(learningRate: 1e-2), adamB = Adam(learningRate: 1e-2)
         try train(a, on: data, epochs: 1, batchSize: 8, optimizer: adamA, seed: 1)
         try b.load(stateDict: Dictionary(uniqueKeysWithValues: a.stateDict().map { ($0.name, $0.tensor) }))
@@ -66,7 +66,7 @@ struct TrainingTests {
 
     @Test func interruptKeepsWeightsOfLastCompletedBatch() throws {
         let data = try generatedImages(count: 64, seed: 5)
-        let model = try AutoEncoder(latent: 2, seed: 2)
+        let model = try AutoEncoderModel(.autoEncoder, latent: 2, seed: 2)
         let token = CancellationToken()
         var atThird: [Tensor] = []
         #expect(throws: Interrupted.self) {
@@ -83,7 +83,7 @@ struct TrainingTests {
 
     @Test func nonFiniteLossStopsAndRestoresFiniteWeights() throws {
         let data = try generatedImages(count: 64, seed: 6)
-        let model = try SOGAE(latent: 2, seed: 3)
+        let model = try AutoEncoderModel(.sogae, latent: 2, seed: 3)
         do {
             try train(model, on: data, epochs: 5, batchSize: 8, optimizer: SGD(learningRate: 1e4))
             Issue.record("expected a non-finite error")

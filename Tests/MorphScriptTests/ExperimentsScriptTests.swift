@@ -55,7 +55,7 @@ struct ExperimentsScriptTests {
 
     @Test func modelsShowLayersParametersAndState() throws {
         let h = Harness()
-        for name in ModelSpecification.architectures {
+        for name in NamedModel.allCases.map(\.rawValue) {
             let bundle = try Self.result(h, "\(name)(latent: 3)")
             #expect(bundle.plainText?.contains("parameters") == true)
             #expect(bundle.plainText?.contains("untrained") == true)

@@ -61,11 +61,11 @@ do {
         print("unknown data \(data) (fashion-mnist, random)")
         exit(2)
     }
-    let model: any AutoEncoderModel
+    let model: AutoEncoderModel
     switch modelName {
-    case "ae": model = try AutoEncoder(latent: 16, seed: 0)
-    case "bakeoff": model = try AutoEncoderBakeOff(latent: 16, seed: 0)
-    case "conv": model = try ConvAutoEncoder(latent: 16, seed: 0)
+    case "ae": model = try AutoEncoderModel(.autoEncoder, latent: 16, seed: 0)
+    case "bakeoff": model = try AutoEncoderModel(.autoEncoderBakeOff, latent: 16, seed: 0)
+    case "conv": model = try AutoEncoderModel(.convAutoEncoder, latent: 16, seed: 0)
     default:
         print("unknown model \(modelName) (ae, bakeoff, conv)")
         exit(2)

@@ -150,6 +150,8 @@ struct Conv2dOp: Primitive {
 /// VJP: x̄ = W′·im2col(ȳ), W̄′ = x·im2col(ȳ)ᵀ, b̄ = Σ ȳ. JVP: the same map applied to ẋ.
 struct ConvTranspose2dOp: Primitive {
     let stride: Int, padding: Int
+    /// Rows and columns added at the bottom and right of the output (less than the stride).
+    var outputPadding = 0
     /// Whether the forward map may take the sub-pixel form (`SubPixel`) where it applies.
     var allowsSubPixel = true
     var name: String { "conv_transpose2d" }
@@ -158,9 +160,9 @@ struct ConvTranspose2dOp: Primitive {
         guard x.rank == 4, w.rank == 4, x.shape[1] == w.shape[0] else {
             throw .shapeMismatch(operation: "conv_transpose2d (input [N, Cin, H, W], weight [Cin, Cout, kh, kw])", lhs: x.shape, rhs: w.shape)
         }
-        let oh = (x.shape[2] - 1) * stride - 2 * padding + w.shape[2]
-        let ow = (x.shape[3] - 1) * stride - 2 * padding + w.shape[3]
-        guard stride > 0, padding >= 0, oh > 0, ow > 0 else {
+        let oh = (x.shape[2] - 1) * stride - 2 * padding + w.shape[2] + outputPadding
+        let ow = (x.shape[3] - 1) * stride - 2 * padding + w.shape[3] + outputPadding
+        guard stride > 0, padding >= 0, outputPadding >= 0, outputPadding == 0 || outputPadding < stride, oh > 0, ow > 0 else {
             throw .invalidArgument("conv_transpose2d: kernel \(w.shape[2])×\(w.shape[3]) with stride \(stride), padding \(padding) gives no output from \(x.shape[2])×\(x.shape[3])")
         }
         let g = ConvGeometry(channels: w.shape[1], height: oh, width: ow,
@@ -179,7 +181,7 @@ struct ConvTranspose2dOp: Primitive {
         }
         _ = try Tensor.elementCount(of: [n, cout, g.height, g.width])
         let plane = g.height * g.width
-        let subPixel = allowsSubPixel && SubPixel.applies(g, inputChannels: cin)
+        let subPixel = allowsSubPixel && outputPadding == 0 && SubPixel.applies(g, inputChannels: cin)
         let biasScalars = b?.scalars ?? []
         var y = Tensor(shape: [n, cout, g.height, g.width], count: n * cout * plane) { _ in }
         x.scalars.withUnsafeBufferPointer { xp in

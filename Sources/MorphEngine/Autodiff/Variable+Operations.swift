@@ -88,8 +88,9 @@ public func conv2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int
 
 /// Transposed 2-D convolution (NCHW; W [Cin, Cout, kh, kw]).
 public func convTranspose2d(_ x: Variable, weight: Variable, bias: Variable?, stride: Int = 1,
-                            padding: Int = 0) throws(EngineError) -> Variable {
-    try Variable.apply(ConvTranspose2dOp(stride: stride, padding: padding), bias.map { [x, weight, $0] } ?? [x, weight])
+                            padding: Int = 0, outputPadding: Int = 0) throws(EngineError) -> Variable {
+    try Variable.apply(ConvTranspose2dOp(stride: stride, padding: padding, outputPadding: outputPadding),
+                       bias.map { [x, weight, $0] } ?? [x, weight])
 }
 
 /// Locally connected 2-D map (NCHW; W [OH, OW, O, C, kh, kw], b [O, OH, OW]).

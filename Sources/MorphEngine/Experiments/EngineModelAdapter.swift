@@ -3,12 +3,12 @@
 /// order, so strips, maps and losses compare with models trained on unshuffled data.
 public struct EngineModelAdapter: ExperimentModel {
     /// The model.
-    public let model: any AutoEncoderModel
+    public let model: AutoEncoderModel
     /// Stored pixel i of the training data was original pixel `pixelPermutation[i]` (nil: none).
     public let pixelPermutation: [Int]?
 
     /// An adapter for `model`, with the permutation of its training data if any.
-    public init(_ model: any AutoEncoderModel, pixelPermutation: [Int]? = nil) throws(ExperimentError) {
+    public init(_ model: AutoEncoderModel, pixelPermutation: [Int]? = nil) throws(ExperimentError) {
         if let p = pixelPermutation, p.count != model.dataSize || Set(p) != Set(0..<model.dataSize) {
             throw .invalidArgument("the pixel permutation must rearrange all \(model.dataSize) pixels, got \(p.count) indices")
         }

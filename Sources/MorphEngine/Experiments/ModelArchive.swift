@@ -1,6 +1,6 @@
 import MorphJSON
 
-/// A model saved with everything needed to use it and resume training: its specification,
+/// A model saved with everything needed to use it and resume training: its definition,
 /// weights and buffers (PyTorch state_dict names), Adam's state, the pixel permutation of its
 /// training data and free-form training metadata. Stored as a versioned, checksummed
 /// `Checkpoint`, written atomically.
@@ -8,10 +8,8 @@ public struct ModelArchive {
     /// The format tag in the checkpoint metadata.
     public static let kind = "morph-model"
 
-    /// How to rebuild the model.
-    public var specification: ModelSpecification
-    /// The model, with its weights.
-    public var model: any AutoEncoderModel
+    /// The model, with its weights (its definition rebuilds it).
+    public var model: AutoEncoderModel
     /// The optimiser state, if the model was trained with Adam.
     public var optimizer: Adam?
     /// Stored pixel i of the training data was original pixel `pixelPermutation[i]`.
@@ -20,9 +18,7 @@ public struct ModelArchive {
     public var training: JSON
 
     /// An archive from its parts.
-    public init(specification: ModelSpecification, model: any AutoEncoderModel, optimizer: Adam?,
-                pixelPermutation: [Int]?, training: JSON = .object([:])) {
-        self.specification = specification
+    public init(model: AutoEncoderModel, optimizer: Adam?, pixelPermutation: [Int]?, training: JSON = .object([:])) {
         self.model = model
         self.optimizer = optimizer
         self.pixelPermutation = pixelPermutation
@@ -43,7 +39,7 @@ public struct ModelArchive {
             arrays.append(NamedArray(name: "pixelPermutation", array: NumericArray(shape: [p.count], scalars: p.map(Float.init))))
         }
         var metadata: [String: JSON] = [
-            "kind": .string(Self.kind), "model": specification.json, "training": training,
+            "kind": .string(Self.kind), "definition": model.definition.json, "training": training,
         ]
         if let optimizer { metadata["adam"] = .object(["learningRate": .number(Double(optimizer.learningRate))]) }
         return Checkpoint(metadata: .object(metadata), arrays: arrays)
@@ -58,11 +54,11 @@ public struct ModelArchive {
     /// kind or with missing or misshapen arrays is rejected with the reason.
     public init(contentsOf path: String) throws {
         let checkpoint = try Checkpoint(contentsOf: path)
-        guard checkpoint.metadata["kind"]?.stringValue == Self.kind, let spec = checkpoint.metadata["model"] else {
+        guard checkpoint.metadata["kind"]?.stringValue == Self.kind,
+              let description = checkpoint.metadata["definition"] ?? checkpoint.metadata["model"] else {
             throw ExperimentError.invalidArgument("\(path) is a Morph checkpoint but not a saved model (save one with save(model, to:))")
         }
-        let specification = try ModelSpecification(json: spec)
-        let model = try specification.makeModel()
+        let model = try AutoEncoderModel(try ModelDefinition(json: description))
         var state: [String: Tensor] = [:]
         var adam: [String: Tensor] = [:]
         var permutation: [Int]?
@@ -73,10 +69,14 @@ public struct ModelArchive {
             } else if item.name.hasPrefix("adam.") {
                 adam[String(item.name.dropFirst(5))] = tensor
             } else if item.name == "pixelPermutation" {
-                permutation = item.array.scalars.map { Int($0) }
+                let indices = item.array.scalars.compactMap { Int(exactly: $0) }
+                guard indices.count == model.dataSize, Set(indices) == Set(0..<model.dataSize) else {
+                    throw ExperimentError.invalidArgument("\(path): the saved pixel permutation does not rearrange the model's \(model.dataSize) pixels")
+                }
+                permutation = indices
             }
         }
-        try model.load(stateDict: state)
+        try model.load(stateDict: Dictionary(state.map { (Self.currentName(of: $0.key), $0.value) }, uniquingKeysWith: { a, _ in a }))
         var optimizer: Adam?
         if !adam.isEmpty {
             let rate = checkpoint.metadata["adam"]?["learningRate"]?.doubleValue ?? 1e-3
@@ -84,42 +84,60 @@ public struct ModelArchive {
             try restored.restore(adam)
             optimizer = restored
         }
-        self.init(specification: specification, model: model, optimizer: optimizer,
+        self.init(model: model, optimizer: optimizer,
                   pixelPermutation: permutation, training: checkpoint.metadata["training"] ?? .object([:]))
     }
 
     /// Writes the model's weights as a PyTorch state_dict in NumPy .npz form (PyTorch names and layouts).
-    public static func exportWeights(of model: any AutoEncoderModel, to path: String) throws {
+    public static func exportWeights(of model: AutoEncoderModel, to path: String) throws {
         let arrays = model.stateDict().map {
             NamedArray(name: $0.name, array: NumericArray(shape: $0.tensor.shape, scalars: $0.tensor.scalars))
         }
         try NumPy.writeArchive(arrays, to: path)
     }
 
-    /// Loads a PyTorch state_dict saved with `numpy.savez` into `model`, matching its parameters in
-    /// order with every shape checked; returns how many arrays were loaded.
+    /// The state_dict name an older file's name stands for: "enc."/"dec." prefixes become
+    /// "encoder."/"decoder.", and the second-order decoder's "linear.weight", "linear.bias" and
+    /// "quadratic.weight" become "weight", "bias" and "quadratic".
+    static func currentName(of name: String) -> String {
+        var result = name
+        if result.hasPrefix("enc.") { result = "encoder." + result.dropFirst(4) }
+        if result.hasPrefix("dec.") { result = "decoder." + result.dropFirst(4) }
+        switch result {
+        case "decoder.linear.weight": return "decoder.weight"
+        case "decoder.linear.bias": return "decoder.bias"
+        case "decoder.quadratic.weight": return "decoder.quadratic"
+        default: return result
+        }
+    }
+
+    /// Loads a PyTorch state_dict saved with `numpy.savez` into `model`; returns how many arrays
+    /// were loaded.
     ///
-    /// Arrays are matched by name when every name is present, otherwise in order (the file's
-    /// n-th array to the model's n-th entry); a mismatch names the parameter and both shapes.
+    /// Arrays match by key ("encoder.0.weight"), or by the older "enc."/"dec." keys, or, when
+    /// the keys are of neither form, in order (the file's n-th array to the model's n-th entry).
+    /// Every shape is checked before anything changes; a mismatch names the key and both shapes.
     @discardableResult
-    public static func importWeights(into model: any AutoEncoderModel, from path: String) throws -> Int {
+    public static func importWeights(into model: AutoEncoderModel, from path: String) throws -> Int {
         let arrays = try NumPy.readArchive(from: path).filter { !$0.name.hasSuffix("num_batches_tracked") }
         let entries = model.stateEntries.filter { !$0.name.hasSuffix("num_batches_tracked") }
-        let byName = Dictionary(arrays.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
+        let byName = Dictionary(arrays.map { (currentName(of: $0.name), $0) }, uniquingKeysWith: { first, _ in first })
         let matchedByName = entries.allSatisfy { byName[$0.name] != nil }
-        guard matchedByName || arrays.count == entries.count else {
-            throw ExperimentError.invalidArgument("\(path) holds \(arrays.count) arrays but \(model.name) has \(entries.count) parameters and buffers (\(entries.map(\.name).joined(separator: ", ")))")
+        if !matchedByName {
+            let missing = entries.filter { byName[$0.name] == nil }.map(\.name)
+            guard arrays.count == entries.count else {
+                throw ExperimentError.invalidArgument("\(path) has no array for \(missing.prefix(4).joined(separator: ", "))\(missing.count > 4 ? ", …" : "") and holds \(arrays.count) arrays where \(model.name) has \(entries.count) parameters and buffers (\(entries.map(\.name).joined(separator: ", ")))")
+            }
         }
         var loaded: [(Parameter, Tensor)] = []
         for (k, entry) in entries.enumerated() {
-            let source = matchedByName ? byName[entry.name] : arrays[k].array
-            guard let array = source else { continue }
+            let source = matchedByName ? byName[entry.name] : arrays[k]
+            guard let source else { continue }
             let expected = entry.tensor.value.shape
-            guard array.shape == expected else {
-                let fileName = matchedByName ? entry.name : arrays[k].name
-                throw ExperimentError.invalidArgument("parameter \(entry.name) of \(model.name) has shape \(expected), but \(path) gives \(fileName) the shape \(array.shape)")
+            guard source.array.shape == expected else {
+                throw ExperimentError.invalidArgument("\(entry.name) of \(model.name) has shape \(expected), but \(path) gives \(source.name) the shape \(source.array.shape)")
             }
-            loaded.append((entry.tensor, try Tensor(shape: array.shape, scalars: array.scalars)))
+            loaded.append((entry.tensor, try Tensor(shape: source.array.shape, scalars: source.array.scalars)))
         }
         // Only change the model once every array has been checked.
         for (parameter, tensor) in loaded { parameter.value = tensor }

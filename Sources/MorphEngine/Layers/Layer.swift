@@ -21,6 +21,17 @@ extension Layer {
     }
 }
 
+extension Layer {
+    /// Parameters and buffers in PyTorch state_dict order, each named `prefix` + its path
+    /// ("encoder.0.weight", "decoder.3.1.bias": a Sequential's indices count every layer).
+    public func stateEntries(prefix: String) -> [(name: String, tensor: Parameter)] {
+        if let sequential = self as? Sequential {
+            return sequential.layers.enumerated().flatMap { $0.element.stateEntries(prefix: "\(prefix)\($0.offset).") }
+        }
+        return (parameters + buffers).map { ("\(prefix)\($0.name)", $0) }
+    }
+}
+
 /// PyTorch's default initialisation: U(−1/√fan_in, 1/√fan_in) (kaiming_uniform with a = √5
 /// for weights; the same bound for biases).
 func pytorchUniform(_ shape: [Int], fanIn: Int, generator: inout RandomGenerator) throws(EngineError) -> Tensor {
@@ -61,15 +72,6 @@ public final class Sequential: Layer {
     public var isTraining: Bool {
         get { layers.contains { $0.isTraining } }
         set { for layer in layers { layer.isTraining = newValue } }
-    }
-
-    /// Parameters and buffers in PyTorch state_dict order, named "index.name".
-    public func stateEntries(prefix: String) -> [(name: String, tensor: Parameter)] {
-        var out: [(name: String, tensor: Parameter)] = []
-        for (i, layer) in layers.enumerated() {
-            for p in layer.parameters + layer.buffers { out.append(("\(prefix)\(i).\(p.name)", p)) }
-        }
-        return out
     }
 
     public var summary: String {

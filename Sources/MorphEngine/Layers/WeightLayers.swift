@@ -70,12 +70,13 @@ public final class ConvTranspose2d: Layer {
     public let weight: Parameter
     /// The bias, shape [out].
     public let bias: Parameter?
-    /// Stride and padding.
-    public let stride: Int, padding: Int
+    /// Stride, padding and the rows and columns added at the bottom and right of the output.
+    public let stride: Int, padding: Int, outputPadding: Int
 
     /// A layer with PyTorch's default initialisation (fan-in = out·kh·kw, as PyTorch computes it).
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, generator: inout RandomGenerator) throws(EngineError) {
+                outputPadding: Int = 0, bias: Bool = true, generator: inout RandomGenerator) throws(EngineError) {
+        self.outputPadding = outputPadding
         let fanIn = outChannels * kernelSize * kernelSize
         weight = Parameter("weight", try pytorchUniform([inChannels, outChannels, kernelSize, kernelSize], fanIn: fanIn, generator: &generator))
         self.bias = bias ? Parameter("bias", try pytorchUniform([outChannels], fanIn: fanIn, generator: &generator)) : nil
@@ -84,14 +85,16 @@ public final class ConvTranspose2d: Layer {
     }
 
     public func callAsFunction(_ x: Variable) throws(EngineError) -> Variable {
-        try convTranspose2d(x, weight: x.use(weight), bias: bias.map { x.use($0) }, stride: stride, padding: padding)
+        try convTranspose2d(x, weight: x.use(weight), bias: bias.map { x.use($0) }, stride: stride, padding: padding,
+                            outputPadding: outputPadding)
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
 
     public var summary: String {
         let s = weight.value.shape
-        return "ConvTranspose2d(\(s[0]), \(s[1]), kernel_size=(\(s[2]), \(s[3])), stride=(\(stride), \(stride)), padding=(\(padding), \(padding)))"
+        return "ConvTranspose2d(\(s[0]), \(s[1]), kernel_size=(\(s[2]), \(s[3])), stride=(\(stride), \(stride)), padding=(\(padding), \(padding))"
+            + (outputPadding == 0 ? ")" : ", output_padding=(\(outputPadding), \(outputPadding)))")
     }
 }
 

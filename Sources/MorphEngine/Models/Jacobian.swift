@@ -45,7 +45,7 @@ public func jacobian(of decoder: (Variable) throws(EngineError) -> Variable, at 
 }
 
 /// The exact decoder Jacobian of a model at each point, [N, D, E], in evaluation mode.
-public func jacobian(of model: any AutoEncoderModel, at z: Tensor, chunkSize: Int = 64,
+public func jacobian(of model: AutoEncoderModel, at z: Tensor, chunkSize: Int = 64,
                      cancellation: CancellationToken? = nil) throws -> Tensor {
     let was = model.isTraining
     model.isTraining = false
@@ -56,7 +56,7 @@ public func jacobian(of model: any AutoEncoderModel, at z: Tensor, chunkSize: In
 
 /// r(z) and the Jacobian-vector products J(z)·u for one direction per point (forward mode, K = 1):
 /// `directions` is [N, E] (or [E], used at every point).
-public func jacobianVectorProduct(of model: any AutoEncoderModel, at z: Tensor,
+public func jacobianVectorProduct(of model: AutoEncoderModel, at z: Tensor,
                                   along directions: Tensor) throws(EngineError) -> (value: Tensor, product: Tensor) {
     let u: Tensor
     if directions.shape == z.shape {

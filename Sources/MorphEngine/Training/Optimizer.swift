@@ -74,13 +74,18 @@ public final class Adam: Optimizer {
     }
 
     public func restore(_ state: [String: Tensor]) throws(EngineError) {
-        guard let step = state["step"]?.scalar else { throw .invalidArgument("Adam state has no step") }
+        guard let step = state["step"]?.scalar, let count = Int(exactly: step), count >= 0 else {
+            throw .invalidArgument("Adam's saved state has no valid step count")
+        }
         var m: [[Float]] = [], v: [[Float]] = []
         var i = 0
         while let a = state["\(i).exp_avg"], let b = state["\(i).exp_avg_sq"] {
+            guard a.count == b.count, a.isFinite, b.isFinite, b.scalars.allSatisfy({ $0 >= 0 }) else {
+                throw .invalidArgument("Adam's saved moments \(i) are malformed (different sizes, non-finite or negative values)")
+            }
             m.append(a.scalars); v.append(b.scalars); i += 1
         }
-        stepCount = Int(step)
+        stepCount = count
         firstMoments = m
         secondMoments = v
     }

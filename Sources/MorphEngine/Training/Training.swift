@@ -23,7 +23,7 @@ public struct TrainingReport: Sendable {
 /// A NaN or Inf loss or gradient stops with `EngineError.nonFinite` after restoring the
 /// last weights that gave a finite loss. Same seed and thread count → identical results.
 @discardableResult
-public func train(_ model: any AutoEncoderModel, on images: Tensor, epochs: Int, batchSize: Int = 128,
+public func train(_ model: AutoEncoderModel, on images: Tensor, epochs: Int, batchSize: Int = 128,
                   optimizer: any Optimizer = Adam(), objective: Objective? = nil, seed: UInt64 = 0,
                   cancellation: CancellationToken? = nil,
                   onBatch: ((BatchProgress) -> Void)? = nil) throws -> TrainingReport {
@@ -37,7 +37,7 @@ public func train(_ model: any AutoEncoderModel, on images: Tensor, epochs: Int,
         throw EngineError.invalidArgument("train needs epochs ≥ 0 and batchSize > 0 (got \(epochs), \(batchSize))")
     }
     let objective = objective ?? model.defaultObjective
-    if objective == .elbo && !(model is ConvVAE) {
+    if objective == .elbo && !model.isVariational {
         throw EngineError.invalidArgument("the elbo objective needs a ConvVAE; \(model.name) trains with sse or relative")
     }
     if try model.fitClosedForm(images) {
@@ -83,7 +83,7 @@ public func train(_ model: any AutoEncoderModel, on images: Tensor, epochs: Int,
 }
 
 /// Per-image reconstruction errors Σ_pixels (x − r(e(x)))², [N], in evaluation mode.
-public func reconstructionErrors(_ model: any AutoEncoderModel, on images: Tensor,
+public func reconstructionErrors(_ model: AutoEncoderModel, on images: Tensor,
                                  batchSize: Int = 1000) throws(EngineError) -> Tensor {
     try mapChunks(images, batchSize: batchSize) { chunk throws(EngineError) in
         let r = try model.reconstruct(chunk, batchSize: batchSize)
@@ -92,12 +92,12 @@ public func reconstructionErrors(_ model: any AutoEncoderModel, on images: Tenso
 }
 
 /// The L2 recover loss: mean over images of Σ_pixels (x − r(e(x)))².
-public func meanReconstructionLoss(_ model: any AutoEncoderModel, on images: Tensor) throws(EngineError) -> Float {
+public func meanReconstructionLoss(_ model: AutoEncoderModel, on images: Tensor) throws(EngineError) -> Float {
     let errors = try reconstructionErrors(model, on: images)
     return Float(errors.scalars.reduce(0.0) { $0 + Double($1) } / Double(max(1, errors.count)))
 }
 
 /// The per-pixel mean squared error (the L2 recover loss divided by D).
-public func pixelMeanSquaredError(_ model: any AutoEncoderModel, on images: Tensor) throws(EngineError) -> Float {
+public func pixelMeanSquaredError(_ model: AutoEncoderModel, on images: Tensor) throws(EngineError) -> Float {
     try meanReconstructionLoss(model, on: images) / Float(model.dataSize)
 }

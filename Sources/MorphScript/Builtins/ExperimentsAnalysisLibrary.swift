@@ -38,7 +38,7 @@ extension Library {
                     Column("training time (s)", numbers: rows.map(\.trainingSeconds), precision: 1),
                 ], title: "Reconstruction on \(batch.description) (\(batch.count) images)")
             }
-            return .host(TableValue(table: table, provenance: Provenance(data: batch.description, models: models.map(\.specification.callText))))
+            return .host(TableValue(table: table, provenance: Provenance(data: batch.description, models: models.map(\.label))))
         },
         .function("interpolate", [
             .positional("model", .host("Model"), doc: "the model"),
@@ -98,7 +98,7 @@ extension Library {
             return .host(PathValue(
                 analysis: analysis, decoded: decoded, width: a.width, height: a.height,
                 modelName: ExperimentsSupport.label(of: model), endpoints: "\(a.name) → \(b.name)",
-                provenance: Provenance(data: "\(a.name), \(b.name)", models: [model.specification.callText])))
+                provenance: Provenance(data: "\(a.name), \(b.name)", models: [model.label])))
         },
         .function("reconstruct", [
             .positional("model", .host("Model"), doc: "the model"),
@@ -121,7 +121,7 @@ extension Library {
             let caption = "\(ExperimentsSupport.label(of: model)): \(batch.count) reconstructions, L2 recover loss "
                 + NumberText.significant(loss.l2RecoverLoss) + " on these images"
             return .host(PictureValue(image: image, caption: caption,
-                                      provenance: Provenance(data: batch.description, models: [model.specification.callText])))
+                                      provenance: Provenance(data: batch.description, models: [model.label])))
         },
         .function("latents", [
             .positional("model", .host("Model"), doc: "the model"),
@@ -149,7 +149,7 @@ extension Library {
             var data = projection.json.objectValue ?? [:]
             data["labels"] = .array(batch.labels.map { $0.map { .number(Double($0)) } ?? .null })
             return .host(FigureValue(chart: chart, data: .object(data),
-                                     provenance: Provenance(data: split.dataDescription, models: [model.specification.callText])))
+                                     provenance: Provenance(data: split.dataDescription, models: [model.label])))
         },
         .function("jacobianMap", [
             .positional("model", .host("Model"), doc: "the model"),
@@ -171,7 +171,7 @@ extension Library {
             let caption = "‖∂r_p/∂z‖ of \(ExperimentsSupport.label(of: model)) at \(image.name): max "
                 + NumberText.significant(map.max() ?? 0) + ", ‖J‖_F " + NumberText.significant(total)
             return .host(PictureValue(image: picture, caption: caption,
-                                      provenance: Provenance(data: image.name, models: [model.specification.callText])))
+                                      provenance: Provenance(data: image.name, models: [model.label])))
         },
         .function("jacobianNorms", [
             .positional("models", ExperimentsSupport.models, doc: "the models to compare"),
@@ -235,7 +235,7 @@ extension Library {
             }
             data["lemma1HoldsOnEveryPath"] = .bool(failures.isEmpty)
             return .host(FigureValue(chart: chart, data: .object(data),
-                                     provenance: Provenance(seed: seed, data: split.dataDescription, models: models.map(\.specification.callText))))
+                                     provenance: Provenance(seed: seed, data: split.dataDescription, models: models.map(\.label))))
         },
         .function("translation", [
             .positional("model", .host("Model"), doc: "the model"),
@@ -278,7 +278,7 @@ extension Library {
             data["model"] = .string(ExperimentsSupport.label(of: model))
             data["image"] = .string(image.name)
             return .host(FigureValue(chart: chart, data: .object(data),
-                                     provenance: Provenance(data: image.name, models: [model.specification.callText])))
+                                     provenance: Provenance(data: image.name, models: [model.label])))
         },
         .function("compare", [
             .positional("items", .array, doc: "histories (from train) or paths (from path)"),
@@ -362,7 +362,7 @@ private func interpolation(_ model: ModelValue, pairs: [(ImageValue, ImageValue)
     }
     let caption = "\(ExperimentsSupport.label(of: model)) interpolation, \(steps) steps (originals at both ends); \(lossText)"
     let data = pairs.map { "\($0.0.name) → \($0.1.name)" }.joined(separator: "; ")
-    return .host(PictureValue(image: image, caption: caption, provenance: Provenance(data: data, models: [model.specification.callText])))
+    return .host(PictureValue(image: image, caption: caption, provenance: Provenance(data: data, models: [model.label])))
 }
 
 /// The figure of `compare`.

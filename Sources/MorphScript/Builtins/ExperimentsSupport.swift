@@ -148,7 +148,7 @@ enum ExperimentsSupport {
 
     /// "ConvAutoEncoder" or "ConvAutoEncoder (shuffled pixels)".
     static func label(of model: ModelValue) -> String {
-        model.specification.architecture + (model.pixelPermutation != nil ? " (shuffled pixels)" : "")
+        model.name + (model.pixelPermutation != nil ? " (shuffled pixels)" : "")
     }
 
     /// Runs engine work as a ScriptError-throwing call ("ValueError" for bad arguments).
@@ -168,5 +168,5 @@ extension PathValue: LeadingDisplays {}
 
 extension Library {
     /// The experiment libraries of issue 5, which `Session()` adds to `Library.standard`.
-    public static let experiments: [Library] = [.experimentsData, .experimentsModels, .experimentsTraining, .experimentsAnalysis]
+    public static let experiments: [Library] = [.experimentsData, .network, .experimentsModels, .experimentsTraining, .experimentsAnalysis]
 }

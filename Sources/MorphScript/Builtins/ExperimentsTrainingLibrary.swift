@@ -55,17 +55,10 @@ extension Library {
             let z = try ExperimentsSupport.run(call) { () throws -> [Float] in
                 let engine = model.model
                 let x = try Tensor(shape: [1, engine.dataSize], scalars: adapter.toModelOrder(image.originalPixels))
-                return try engine.inEvaluationMode { () throws(EngineError) -> [Float] in
-                    let start: Tensor
-                    if let decoderModel = engine as? DecoderModel {
-                        start = try decoderModel.initialLatent(Variable(x)).value
-                    } else {
-                        start = try engine.encode(Variable(x)).value
-                    }
-                    return try Training.descend(x, from: start, steps: steps, rate: Float(rate)) { v throws(EngineError) in
-                        try engine.decode(v)
-                    }
-                }
+                let start = try engine.inEvaluationMode { () throws(EngineError) in try engine.initialLatent(Variable(x)).value }
+                return try GradientFlow(steps: steps, stepSize: Float(rate)).run(
+                    x, from: start, cancellation: call.context.execution.cancellation
+                ) { v throws(EngineError) in try engine.inEvaluationMode { () throws(EngineError) in try engine.decode(v) } }.latent.scalars
             }
             guard z.allSatisfy(\.isFinite) else {
                 throw ScriptError(kind: "ValueError", message: "the gradient flow diverged (z became NaN or infinite); use a smaller rate")
@@ -139,7 +132,7 @@ enum Training {
         if case .host(let split as SplitValue) = trainSource, split.dataset.pixelPermutation == model.pixelPermutation {
             // The stored pixels are already in the model's order: no copy per image.
             guard split.split.pixelsPerImage == dataSize else {
-                throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(dataSize) pixels, these have \(split.split.pixelsPerImage)", at: "on")
+                throw call.arguments.error("ValueError", "\(model.name) trains on images of \(dataSize) pixels, these have \(split.split.pixelsPerImage)", at: "on")
             }
             images = try ExperimentsSupport.run(call) { try Tensor(shape: [split.count, dataSize], scalars: split.split.images.scalars) }
             imageCount = split.count
@@ -147,7 +140,7 @@ enum Training {
         } else {
             let batch = try ImageBatch.from(trainSource, argument: "on", in: call)
             guard batch.images[0].count == dataSize else {
-                throw call.arguments.error("ValueError", "\(model.specification.architecture) trains on images of \(dataSize) pixels, these have \(batch.images[0].count)", at: "on")
+                throw call.arguments.error("ValueError", "\(model.name) trains on images of \(dataSize) pixels, these have \(batch.images[0].count)", at: "on")
             }
             var scalars: [Float] = []
             scalars.reserveCapacity(batch.count * dataSize)
@@ -163,8 +156,8 @@ enum Training {
         let tracked = call.arguments.has("track") ? try ImageBatch.from(call.arguments["track"], argument: "track", in: call) : nil
 
         let objectiveName = (objective ?? model.model.defaultObjective).rawValue
-        let provenance = Provenance(seed: seed, data: dataDescription, models: [model.specification.callText])
-        let history = HistoryValue(modelName: model.specification.architecture, objective: objectiveName,
+        let provenance = Provenance(seed: seed, data: dataDescription, models: [model.label])
+        let history = HistoryValue(modelName: model.name, objective: objectiveName,
                                    provenance: provenance, trackedExamples: tracked?.names)
         let optimizer = model.optimizer ?? Adam(learningRate: Float(learningRate))
         optimizer.learningRate = Float(learningRate)
@@ -176,7 +169,7 @@ enum Training {
         var meter = TrainingMeter(epochs: epochs, batchesPerEpoch: batchesPerEpoch)
         var throttle = UpdateThrottle(interval: updateInterval)
         let start = ContinuousClock.now
-        let title = model.specification.architecture
+        let title = model.name
         func progress(finished: Bool, note: String? = nil) -> MimeBundle {
             let state = TrainingProgress(
                 title: note.map { "\(title) (\($0))" } ?? title, epoch: meter.epoch + 1, epochs: max(epochs, 1),
@@ -231,7 +224,7 @@ enum Training {
         model.lastHistory = history
         if let report {
             history.trainLoss = report.epochLosses.map(Double.init)
-            if report.batchesCompleted == 0, epochs > 0 || model.model is PCA {
+            if report.batchesCompleted == 0, epochs > 0 || model.model.isPrincipalComponents {
                 // Closed form (PCA): one "epoch".
                 history.trainLoss = report.epochLosses.map(Double.init)
                 endOfEpoch()
@@ -256,38 +249,6 @@ enum Training {
             throw ScriptError(kind: "TrainingError", message: "training finished but evaluating the test loss failed: \(evaluationError)")
         }
         return .host(history)
-    }
-
-    /// Euler steps of the gradient flow on ½‖x − r(z)‖² from `start`, halving the rate whenever a
-    /// step would increase the error (and keeping it halved), stopping early when no step helps.
-    static func descend(_ x: Tensor, from start: Tensor, steps: Int, rate: Float,
-                        decoder: (Variable) throws(EngineError) -> Variable) throws(EngineError) -> [Float] {
-        let target = try x.reshaped([x.batchSize, -1])
-        func error(_ z: Tensor) throws(EngineError) -> Float {
-            let r = try decoder(Variable(z)).value
-            var sum: Float = 0
-            for (a, b) in zip(target.scalars, r.scalars) { sum += (a - b) * (a - b) }
-            return sum / 2
-        }
-        var z = start
-        var current = try error(z)
-        var stepSize = rate
-        for _ in 0..<steps {
-            var moved = false
-            while stepSize > 1e-9 {
-                let candidate = try GradientFlow(steps: 1, stepSize: stepSize).infer(x, from: z, decoder: decoder)
-                let value = try error(candidate)
-                if value.isFinite, value <= current {
-                    z = candidate
-                    current = value
-                    moved = true
-                    break
-                }
-                stepSize /= 2
-            }
-            if !moved { break }
-        }
-        return z.scalars
     }
 
     /// Means of complete epochs of batch losses.

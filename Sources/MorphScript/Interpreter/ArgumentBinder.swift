@@ -11,16 +11,24 @@ enum ArgumentBinder {
         var error: ScriptError
         /// How far binding got: 0 labels wrong, 1 count wrong, 2 types wrong.
         var closeness: Int
+        /// How many of the call's labels the overload has.
+        var sharedLabels = 0
     }
 
-    /// The first overload the arguments fit, bound; or the error of the closest one.
+    /// The first overload the arguments fit, bound; or the error of the closest one: the one
+    /// sharing the most labels with the call, then the one binding got furthest with.
     static func bind(_ overloads: [Builtin], _ arguments: [EvaluatedArgument], callName: String, at position: SourcePosition) throws(ScriptError) -> (Builtin, Arguments) {
         var best: Failure?
+        let callLabels = arguments.compactMap(\.label)
         for builtin in overloads {
             switch bindOne(builtin, arguments, callName: callName, at: position) {
             case .success(let bound): return (builtin, bound)
-            case .failure(let failure):
-                if best == nil || failure.closeness > best?.closeness ?? 0 { best = failure }
+            case .failure(var failure):
+                let labels = Set(builtin.parameters.compactMap(\.label))
+                failure.sharedLabels = callLabels.filter(labels.contains).count
+                if let current = best,
+                   (current.sharedLabels, current.closeness) >= (failure.sharedLabels, failure.closeness) { continue }
+                best = failure
             }
         }
         guard var error = best?.error else {

@@ -2,14 +2,12 @@ import MorphEngine
 import MorphJSON
 import MorphRender
 
-/// One of the article's models in a cell (`ConvAutoEncoder(latent: 16)`): a reference, so
-/// training changes it in place wherever it is bound. Keeps what training needs to resume
+/// A model in a cell (`ConvAutoEncoder(latent: 16)` or a composition of layers): a reference,
+/// so training changes it in place wherever it is bound. Keeps what training needs to resume
 /// (Adam's state) and the pixel order of the data it learned from.
 public final class ModelValue: HostValue {
-    /// How it was built.
-    public let specification: ModelSpecification
-    /// The engine model.
-    public let model: any AutoEncoderModel
+    /// The engine model (its definition says how it was built).
+    public let model: AutoEncoderModel
     /// The optimiser, once trained (kept so training resumes where it stopped).
     public var optimizer: Adam?
     /// Stored pixel i of its training data was original pixel `pixelPermutation[i]` (nil: unshuffled).
@@ -28,12 +26,19 @@ public final class ModelValue: HostValue {
     public var lastLoss: (Double, String)?
 
     /// A value for a freshly built or loaded model.
-    public init(specification: ModelSpecification, model: any AutoEncoderModel) {
-        self.specification = specification
+    public init(model: AutoEncoderModel) {
         self.model = model
     }
 
-    public var typeName: String { specification.architecture }
+    /// The model's label in tables, legends and captions.
+    public var name: String { model.name }
+    /// The call that built it (a named model) or its name, for provenance.
+    public var label: String { model.definition.label }
+
+    public var typeName: String {
+        if model.definition.namedCall != nil { return model.name }
+        return model.isVariational ? "VAE" : "AutoEncoder"
+    }
     public var conformances: [String] { ["Model"] }
 
     /// The model as the experiments see it (through its training data's pixel permutation).
@@ -48,7 +53,7 @@ public final class ModelValue: HostValue {
     /// "trained 5 epochs on fashion-mnist train (12.3 s)" or "untrained".
     public var trainingState: String {
         guard epochsTrained > 0 || batchesTrained > 0 else {
-            return model is PCA && trainedOn != nil ? "fitted on \(trainedOn ?? "")" : "untrained"
+            return model.isPrincipalComponents && trainedOn != nil ? "fitted on \(trainedOn ?? "")" : "untrained"
         }
         var text = "trained \(epochsTrained) epoch\(epochsTrained == 1 ? "" : "s")"
         if let trainedOn { text += " on \(trainedOn)" }
@@ -58,14 +63,41 @@ public final class ModelValue: HostValue {
     }
 
     public var summary: String {
-        "\(specification.callText): \(model.parameterCount) parameters, \(trainingState)"
+        "\(label): \(model.parameterCount) parameters, \(trainingState)"
+    }
+
+    /// Every layer with its output shape, parameters and multiply-adds per image, and the totals.
+    public var layerTable: Table? {
+        let layout = model.layout
+        var names: [String] = [], shapes: [String] = [], parameters: [Int] = [], operations: [Int] = []
+        func add(_ label: String, _ shape: [Int], _ p: Int, _ m: Int) {
+            names.append(label); shapes.append(shapeText(shape)); parameters.append(p); operations.append(m)
+        }
+        add("input", layout.inputShape, 0, 0)
+        for report in layout.encoderLayers {
+            add(String(repeating: "  ", count: report.depth) + "\(report.path)  \(report.callText)", report.outputShape,
+                report.parameters, report.multiplyAdds)
+        }
+        if let encoderOutput = layout.encoderOutputShape, encoderOutput != layout.latentShape {
+            add("latent z (the mean half)", layout.latentShape, 0, 0)
+        } else {
+            add("latent z", layout.latentShape, 0, 0)
+        }
+        for report in layout.decoderLayers {
+            add(String(repeating: "  ", count: report.depth) + "\(report.path)  \(report.callText)", report.outputShape,
+                report.parameters, report.multiplyAdds)
+        }
+        add("total", layout.outputShape, parameters.reduce(0, +), operations.reduce(0, +))
+        let columns = [
+            Column("layer", texts: names), Column("output shape", texts: shapes),
+            Column("parameters", integers: parameters), Column("multiply-adds per image", integers: operations),
+        ]
+        return try? Table(columns: columns, title: "\(label): \(model.parameterCount) parameters, \(trainingState)")
     }
 
     public func displayBundle() -> MimeBundle {
-        let text = summary + "\n" + model.summary
-        let html = "<div><b>\(htmlEscaped(specification.callText))</b> · \(model.parameterCount) parameters · "
-            + htmlEscaped(trainingState) + "<pre>\(htmlEscaped(model.summary))</pre></div>"
-        return MimeBundle(data: ["text/plain": .string(text), "text/html": .string(html)])
+        guard let layerTable else { return MimeBundle(plainText: summary) }
+        return MimeBundle(table: layerTable, rowLimit: 10_000)
     }
 
     /// What `save` stores about training besides weights.
@@ -80,9 +112,14 @@ public final class ModelValue: HostValue {
 
     /// Restores what `trainingJSON` saved.
     public func restoreTraining(from json: JSON) {
-        epochsTrained = json["epochs"]?.intValue ?? 0
-        batchesTrained = json["batches"]?.intValue ?? 0
-        trainingSeconds = json["seconds"]?.doubleValue ?? 0
+        epochsTrained = max(0, json["epochs"]?.intValue ?? 0)
+        batchesTrained = max(0, json["batches"]?.intValue ?? 0)
+        trainingSeconds = json["seconds"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? 0
         trainedOn = json["data"]?.stringValue
     }
+}
+
+/// "[1, 28, 28]" or "[16]".
+func shapeText(_ shape: [Int]) -> String {
+    "[" + shape.map(String.init).joined(separator: ", ") + "]"
 }
