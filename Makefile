@@ -18,7 +18,7 @@ MORPH := $(abspath $(BUILD))/release/morph
 VENV_ABS := $(abspath $(VENV))
 
 # OpenBLAS reads OPENBLAS_CORETYPE when it loads and picks its slowest kernels on CPUs it does
-# not know (PLATFORM.md). `morph` re-executes itself with it set; the test binaries do not, so
+# not know (docs/ARCHITECTURE.md, "Platform"). `morph` re-executes itself with it set; the test binaries do not, so
 # set it here the same way (from the CPU's features) unless the environment already has it.
 ifeq ($(origin OPENBLAS_CORETYPE),undefined)
   CORETYPE := $(shell if grep -qw avx512f /proc/cpuinfo; then echo SkylakeX; elif grep -qw avx2 /proc/cpuinfo; then echo Haswell; fi)

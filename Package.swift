@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Morph: a Jupyter kernel whose cells drive an autoencoder/Jacobian engine.
-/// Modules follow the data flow (DESIGN.md): Kernel → Script → Engine / Render, with
+/// Modules follow the data flow (docs/ARCHITECTURE.md): Kernel → Script → Engine / Render, with
 /// MorphJSON at the bottom, one shim target per C library, and CSIMD, the engine's vector loops in C.
 let package = Package(
     name: "Morph",

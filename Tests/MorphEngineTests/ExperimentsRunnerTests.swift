@@ -2,43 +2,30 @@ import Glibc
 import Testing
 @testable import MorphEngine
 
-/// A closed-form autoencoder: e(x) = P x (P: E×D), r(z) = sigmoid(W z + b), exact Jacobian.
-struct SigmoidAutoEncoder: ExperimentModel {
-    let pixels: Int, latentCount: Int
-    let p: [Float], w: [Float], b: [Float]
-
-    init(pixels: Int, latent: Int, seed: UInt64) {
-        self.pixels = pixels
-        latentCount = latent
-        p = ExperimentsPathTests.matrix(rows: latent, columns: pixels, seed: seed).map { $0 / Float(pixels).squareRoot() }
-        w = ExperimentsPathTests.matrix(rows: pixels, columns: latent, seed: seed + 1)
-        b = ExperimentsPathTests.matrix(rows: pixels, columns: 1, seed: seed + 2)
-    }
-
-    func encode(_ images: [[Float]]) throws -> [[Float]] {
-        images.map { x in (0..<latentCount).map { e in (0..<pixels).reduce(0) { $0 + p[e * pixels + $1] * x[$1] } } }
-    }
-    func decode(_ codes: [[Float]]) throws -> [[Float]] {
-        codes.map { z in
-            (0..<pixels).map { (q: Int) -> Float in
-                var a = b[q]
-                for e in 0..<latentCount { a += w[q * latentCount + e] * z[e] }
-                return 1 / (1 + expf(-a))
-            }
-        }
-    }
-    func decoderJacobians(at codes: [[Float]]) throws -> [DecoderJacobian] {
-        try decode(codes).map { s in
-            var entries = [Float](repeating: 0, count: pixels * latentCount)
-            for q in 0..<pixels { for e in 0..<latentCount { entries[q * latentCount + e] = s[q] * (1 - s[q]) * w[q * latentCount + e] } }
-            return try DecoderJacobian(pixelCount: pixels, latentCount: latentCount, entries: entries)
-        }
+/// A closed-form autoencoder: e(x) = P x (P: E×D), r(z) = sigmoid(W z + b), whose Jacobian
+/// diag(s(1 − s)) W is known; built from layers with these weights.
+enum SigmoidAutoEncoder {
+    static func make(pixels: Int, latent: Int, seed: UInt64) throws -> AutoEncoderModel {
+        let model = try AutoEncoderModel(ModelDefinition(
+            encoder: .linear(inputs: pixels, outputs: latent, bias: false),
+            decoder: .sequential([.linear(inputs: latent, outputs: pixels, bias: true), .sigmoid]), inputShape: [pixels]))
+        let p = ExperimentsPathTests.matrix(rows: latent, columns: pixels, seed: seed).map { $0 / Float(pixels).squareRoot() }
+        let w = ExperimentsPathTests.matrix(rows: pixels, columns: latent, seed: seed + 1)
+        let b = ExperimentsPathTests.matrix(rows: pixels, columns: 1, seed: seed + 2)
+        try model.load(stateDict: [
+            "encoder.weight": try Tensor(shape: [latent, pixels], scalars: p),
+            "decoder.0.weight": try Tensor(shape: [pixels, latent], scalars: w), "decoder.0.bias": try Tensor(shape: [pixels], scalars: b),
+        ])
+        return model
     }
 }
 
 /// The experiment runners on a model whose every quantity is known in closed form.
 struct ExperimentsRunnerTests {
-    static let model = SigmoidAutoEncoder(pixels: 64, latent: 4, seed: 11)
+    /// A fresh model each time (models are reference types; tests run in parallel).
+    static var model: AutoEncoderModel {
+        get throws { try SigmoidAutoEncoder.make(pixels: 64, latent: 4, seed: 11) }
+    }
     static let images: [[Float]] = (0..<20).map { (k: Int) -> [Float] in
         let scale: Float = k % 2 == 0 ? 1 : 0.5
         return (0..<64).map { (i: Int) -> Float in Float((i * 7 + k * 13) % 17) / 16 * scale }
@@ -48,7 +35,7 @@ struct ExperimentsRunnerTests {
     @Test func interpolationStartsAndEndsAtTheReconstructions() throws {
         let strip = try Experiments.interpolation(Self.model, from: Self.images[0], to: Self.images[1], steps: 10)
         #expect(strip.count == 10)
-        let ends = try Self.model.reconstructAll([Self.images[0], Self.images[1]])
+        let ends = try Experiments.reconstructions(Self.model, of: [Self.images[0], Self.images[1]])
         #expect(strip[0] == ends[0])
         #expect(zip(strip[9], ends[1]).allSatisfy { abs($0 - $1) < 1e-6 })
     }

@@ -10,12 +10,12 @@ public struct CodeProjection: Sendable, Equatable {
     public let axes: [[Double]]
 
     /// Projects `codes` (each of the same latent size E) onto their top two principal axes.
-    public init(codes: [[Float]]) throws(ExperimentError) {
+    public init(codes: [[Float]]) throws {
         guard let e = codes.first?.count, e > 0 else {
-            throw .invalidArgument("a projection needs at least one non-empty code")
+            throw ExperimentError.invalidArgument("a projection needs at least one non-empty code")
         }
         guard codes.allSatisfy({ $0.count == e }) else {
-            throw .invalidArgument("every code must have the same latent size \(e)")
+            throw ExperimentError.invalidArgument("every code must have the same latent size \(e)")
         }
         let n = Double(codes.count)
         var mean = [Double](repeating: 0, count: e)
@@ -30,10 +30,18 @@ public struct CodeProjection: Sendable, Equatable {
             covariance[a * e + b] /= n
             covariance[b * e + a] = covariance[a * e + b]
         } }
-        let decomposition = try SymmetricEigenDecomposition(symmetric: covariance, size: e)
-        let total = decomposition.values.reduce(0) { $0 + max(0, $1) }
-        var axes = Array(decomposition.vectors.prefix(2))
-        var variances = decomposition.values.prefix(2).map { total > 0 ? max(0, $0) / total : 0 }
+        guard covariance.allSatisfy(\.isFinite) else { throw ExperimentError.invalidArgument("the codes hold NaN or infinite values") }
+        // LAPACK's eigenvalues ascend; the axes are the last two eigenvectors (columns), largest first.
+        let (values, vectors) = try symmetricEigen(covariance, n: e)
+        let total = values.reduce(0) { $0 + max(0, $1) }
+        let top = (0..<min(2, e)).map { e - 1 - $0 }
+        var axes = top.map { column in
+            // Sign fixed so each axis's largest entry is positive (the projection is then reproducible).
+            let axis = (0..<e).map { vectors[$0 * e + column] }
+            let largest = axis.max { abs($0) < abs($1) } ?? 0
+            return largest < 0 ? axis.map { -$0 } : axis
+        }
+        var variances = top.map { total > 0 ? max(0, values[$0]) / total : 0 }
         while axes.count < 2 {
             axes.append([Double](repeating: 0, count: e))
             variances.append(0)

@@ -1,7 +1,7 @@
 import MorphJSON
 
 /// JSON forms of the experiment results, for `export(x, to: "….json")`: every series, by the
-/// names DESIGN.md uses. Non-finite numbers become null (JSON has no NaN).
+/// names docs/ARCHITECTURE.md uses. Non-finite numbers become null (JSON has no NaN).
 extension JSON {
     /// A number, or null when it is NaN or infinite.
     static func finite(_ x: Double) -> JSON { x.isFinite ? .number(x) : .null }

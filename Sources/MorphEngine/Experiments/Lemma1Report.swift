@@ -1,4 +1,4 @@
-/// Lemma 1 along one latent path, as DESIGN.md states it:
+/// Lemma 1 along one latent path, as docs/ARCHITECTURE.md states it:
 /// r(z_b) − r(z_a) = ∫₀¹ J(z(t)) (z_b − z_a) dt, hence
 /// ‖Δr‖ ≤ ‖Δz‖ · ∫ ‖J u‖ dt ≤ ‖Δz‖ · ∫ ‖J‖_F dt, and ‖Δr‖² ≤ ‖Δz‖² · ∫ ‖J‖_F² dt;
 /// also ‖Δr‖ ≤ Σ step L2 at any T (the triangle inequality).

@@ -1,5 +1,5 @@
 /// What a decoder does along a latent path z(t) = (1 − t) z_a + t z_b: the Jacobian's size at
-/// every point, the steps between consecutive decoded images, and Lemma 1 (DESIGN.md, Definitions).
+/// every point, the steps between consecutive decoded images, and Lemma 1 (docs/ARCHITECTURE.md, "Definitions").
 public struct PathAnalysis: Sendable, Equatable {
     /// The positions t_i in [0, 1].
     public let positions: [Double]
@@ -16,31 +16,24 @@ public struct PathAnalysis: Sendable, Equatable {
     /// Lemma 1's quantities and checks on this path.
     public let lemma1: Lemma1Report
 
-    /// Analyses `path` from the decoder's Jacobians and decoded images at the path's points.
-    public init(path: LatentPath, jacobians: [DecoderJacobian], decoded: [[Float]]) throws(ExperimentError) {
+    /// Analyses `path` from the decoder's Jacobians [T, D, E] and decoded images at the path's points.
+    public init(path: LatentPath, jacobians: Tensor, decoded: [[Float]]) throws {
         let count = path.count
-        guard jacobians.count == count, decoded.count == count else {
-            throw .invalidArgument("a path of \(count) points needs \(count) Jacobians and \(count) decoded images, got \(jacobians.count) and \(decoded.count)")
-        }
         let latentCount = path.latentCount
         guard let pixelCount = decoded.first?.count, pixelCount > 0 else {
-            throw .invalidArgument("the decoded images are empty")
+            throw ExperimentError.invalidArgument("the decoded images are empty")
         }
-        for (i, jacobian) in jacobians.enumerated() {
-            guard jacobian.latentCount == latentCount, jacobian.pixelCount == pixelCount else {
-                throw .invalidArgument("the Jacobian at point \(i) is \(jacobian.pixelCount)×\(jacobian.latentCount); expected \(pixelCount)×\(latentCount) (pixels × latent size)")
-            }
+        guard decoded.count == count, jacobians.shape == [count, pixelCount, latentCount] else {
+            throw ExperimentError.invalidArgument("a path of \(count) points needs \(count) Jacobians of \(pixelCount)×\(latentCount) (pixels × latent size) and \(count) decoded images, got Jacobians \(jacobians.shape) and \(decoded.count) images")
         }
         for (i, image) in decoded.enumerated() where image.count != pixelCount {
-            throw .invalidArgument("decoded image \(i) has \(image.count) pixels; the first has \(pixelCount)")
+            throw ExperimentError.invalidArgument("decoded image \(i) has \(image.count) pixels; the first has \(pixelCount)")
         }
-        let direction = path.direction
+        let norms = try jacobianNorms(jacobians, direction: Tensor(path.direction.map(Float.init)))
         positions = path.positions
-        frobeniusNorms = jacobians.map(\.frobeniusNorm)
-        largestSingularValues = jacobians.map(\.largestSingularValue)
-        var directional: [Double] = []
-        for jacobian in jacobians { directional.append(try jacobian.normOfProduct(with: direction)) }
-        directionalNorms = directional
+        frobeniusNorms = norms.frobenius.map(Double.init)
+        largestSingularValues = norms.spectral.map(Double.init)
+        directionalNorms = (norms.directional ?? []).map(Double.init)
         stepLengths = try SummaryStatistics.consecutiveDistances(decoded)
         stepVariation = SummaryStatistics.coefficientOfVariation(stepLengths)
         lemma1 = Lemma1Report(

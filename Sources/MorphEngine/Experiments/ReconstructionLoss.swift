@@ -1,4 +1,4 @@
-/// How well a model reconstructs a set of images (DESIGN.md): the L2 recover loss is the mean
+/// How well a model reconstructs a set of images (docs/ARCHITECTURE.md, "Definitions"): the L2 recover loss is the mean
 /// over images of Σ_pixels (x − r(e(x)))², the per-pixel MSE that divided by D.
 public struct ReconstructionLoss: Sendable, Equatable {
     /// Σ_pixels (x − r(e(x)))² for every image, in order.

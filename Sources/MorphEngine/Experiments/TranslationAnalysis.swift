@@ -1,4 +1,4 @@
-/// The translation path of one image (DESIGN.md): the image shifted 0…K pixels, each shift
+/// The translation path of one image (docs/ARCHITECTURE.md, "Definitions"): the image shifted 0…K pixels, each shift
 /// encoded and decoded, with the sizes of consecutive steps in latent, input and output space.
 /// The article's "weakly linear" claim: for a CNN the latent steps stay even and the path straight.
 public struct TranslationAnalysis: Sendable, Equatable {

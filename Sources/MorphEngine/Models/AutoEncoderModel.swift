@@ -25,6 +25,9 @@ public final class AutoEncoderModel {
     public let decoder: any Layer
     /// PCA's variance captured by each component, descending (after fitting).
     public private(set) var explainedVariance: [Float] = []
+    /// Stored pixel i of its training data was original pixel `pixelPermutation[i]` (nil: unshuffled);
+    /// set with `adoptPixelPermutation(_:)`.
+    public internal(set) var pixelPermutation: [Int]?
 
     /// Builds the network of `definition` and draws its weights from its seed: the encoder's
     /// then the decoder's (the decoder's first when the latent is inferred by gradient flow);

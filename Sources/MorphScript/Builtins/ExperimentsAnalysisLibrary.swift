@@ -11,7 +11,7 @@ extension Library {
         ], returns: .host("Table"),
         summary: "A table of each model's parameters, L2 recover loss, per-pixel MSE and training time.",
         doc: """
-            L2 recover loss = mean over the images of Σ_pixels (x − r(e(x)))² (DESIGN.md); per-pixel MSE \
+            L2 recover loss = mean over the images of Σ_pixels (x − r(e(x)))²; per-pixel MSE \
             divides it by 784. The article's 1214 / 702 / 530 appear to be summed over a batch of about 100.
             Example:
                 losses([shallow, bakeoff, conv], on: data.test)
@@ -21,9 +21,8 @@ extension Library {
             var rows: [LossTableRow] = []
             for model in models {
                 try call.context.checkCancellation()
-                let adapter = try model.adapter()
                 let loss = try ExperimentsSupport.run(call) {
-                    try Experiments.reconstructionLoss(adapter, on: batch.images, cancellation: call.context.execution.cancellation)
+                    try Experiments.reconstructionLoss(model.model, on: batch.images, cancellation: call.context.execution.cancellation)
                 }
                 model.lastLoss = (loss.l2RecoverLoss, batch.description)
                 rows.append(LossTableRow(model: ExperimentsSupport.label(of: model), parameterCount: model.model.parameterCount,
@@ -90,9 +89,8 @@ extension Library {
             let model = try ExperimentsSupport.model(call)
             let a = try ExperimentsSupport.image(call, "from"), b = try ExperimentsSupport.image(call, "to")
             let steps = try ExperimentsSupport.int(call, "steps", in: 2...4096)
-            let adapter = try model.adapter()
             let (decoded, analysis) = try ExperimentsSupport.run(call) {
-                try Experiments.path(adapter, from: a.originalPixels, to: b.originalPixels, steps: steps,
+                try Experiments.path(model.model, from: a.originalPixels, to: b.originalPixels, steps: steps,
                                      cancellation: call.context.execution.cancellation)
             }
             return .host(PathValue(
@@ -111,8 +109,7 @@ extension Library {
             guard batch.count <= 64 else {
                 throw call.arguments.error("ValueError", "reconstruct shows at most 64 images; pass a range such as data.test[0..<16]", at: "images")
             }
-            let adapter = try model.adapter()
-            let reconstructions = try ExperimentsSupport.run(call) { try adapter.reconstructAll(batch.images) }
+            let reconstructions = try ExperimentsSupport.run(call) { try Experiments.reconstructions(model.model, of: batch.images, cancellation: call.context.execution.cancellation) }
             let loss = try ExperimentsSupport.run(call) { try ReconstructionLoss(originals: batch.images, reconstructions: reconstructions) }
             let image = try ExperimentsSupport.run(call) {
                 try ImageGrid.strips([batch.images, reconstructions.map(clamped)], width: batch.width, height: batch.height,
@@ -132,9 +129,8 @@ extension Library {
             let model = try ExperimentsSupport.model(call)
             let split = try ExperimentsSupport.split(call, "on")
             let batch = try ImageBatch.from(.host(split), argument: "on", in: call)
-            let adapter = try model.adapter()
             let projection = try ExperimentsSupport.run(call) {
-                try Experiments.latentProjection(adapter, of: batch.images, cancellation: call.context.execution.cancellation)
+                try Experiments.latentProjection(model.model, of: batch.images, cancellation: call.context.execution.cancellation)
             }
             let classes = zip(batch.labels, batch.classNames).map { label, name in
                 label.map { "\($0) \(name ?? "")" } ?? "?"
@@ -159,8 +155,7 @@ extension Library {
         doc: "Bright pixels are those the latent code moves most.\nExample:\n    jacobianMap(conv, at: data.test[0])") { call in
             let model = try ExperimentsSupport.model(call)
             let image = try ExperimentsSupport.image(call, "at")
-            let adapter = try model.adapter()
-            let map = try ExperimentsSupport.run(call) { try Experiments.jacobianMap(adapter, at: image.originalPixels) }
+            let map = try ExperimentsSupport.run(call) { try Experiments.jacobianMap(model.model, at: image.originalPixels) }
             let values = map.map(Float.init)
             let picture = try ExperimentsSupport.run(call) { () throws -> RasterImage in
                 let heat = try Heatmap.grid([values], width: image.width, height: image.height, colormap: .viridis, scale: 8)
@@ -204,11 +199,10 @@ extension Library {
             var throttle = UpdateThrottle(interval: Training.updateInterval)
             let start = ContinuousClock.now
             for (index, model) in models.enumerated() {
-                let adapter = try model.adapter()
                 let name = ExperimentsSupport.label(of: model)
                 let study = try ExperimentsSupport.run(call) {
                     try Experiments.jacobianNormStudy(
-                        adapter, images: batch.images, labels: labels, pairs: count, steps: steps, seed: seed,
+                        model.model, images: batch.images, labels: labels, pairs: count, steps: steps, seed: seed,
                         cancellation: call.context.execution.cancellation
                     ) { done, total in
                         if throttle.shouldUpdate(at: ExperimentsSupport.seconds(since: start)) {
@@ -259,9 +253,8 @@ extension Library {
                 }
                 shifts = Array(bounds)
             }
-            let adapter = try model.adapter()
             let (_, _, analysis) = try ExperimentsSupport.run(call) {
-                try Experiments.translation(adapter, image: image.originalPixels, width: image.width, height: image.height,
+                try Experiments.translation(model.model, image: image.originalPixels, width: image.width, height: image.height,
                                             shifts: shifts, cancellation: call.context.execution.cancellation)
             }
             let x = shifts.dropFirst().map(Double.init)
@@ -335,13 +328,12 @@ private func clamped(_ image: [Float]) -> [Float] { image.map { min(1, max(0, $0
 
 /// The strips of `interpolate`.
 private func interpolation(_ model: ModelValue, pairs: [(ImageValue, ImageValue)], steps: Int, _ call: Invocation) throws(ScriptError) -> Value {
-    let adapter = try model.adapter()
     var rows: [[[Float]]] = []
     var labels: [String] = []
     for (a, b) in pairs {
         try call.context.checkCancellation()
         let decoded = try ExperimentsSupport.run(call) {
-            try Experiments.interpolation(adapter, from: a.originalPixels, to: b.originalPixels, steps: steps,
+            try Experiments.interpolation(model.model, from: a.originalPixels, to: b.originalPixels, steps: steps,
                                           cancellation: call.context.execution.cancellation)
         }
         rows.append([a.originalPixels] + decoded.map(clamped) + [b.originalPixels])
@@ -356,7 +348,7 @@ private func interpolation(_ model: ModelValue, pairs: [(ImageValue, ImageValue)
         lossText = "L2 recover loss " + NumberText.fixed(value, decimals: 2) + " on \(data)"
     } else {
         let loss = try ExperimentsSupport.run(call) {
-            try Experiments.reconstructionLoss(adapter, on: pairs.flatMap { [$0.0.originalPixels, $0.1.originalPixels] })
+            try Experiments.reconstructionLoss(model.model, on: pairs.flatMap { [$0.0.originalPixels, $0.1.originalPixels] })
         }
         lossText = "L2 recover loss " + NumberText.fixed(loss.l2RecoverLoss, decimals: 2) + " on the strip's end images"
     }

@@ -123,7 +123,7 @@ extension Library {
             let archive = try call.context.engine("IOError") { try ModelArchive(contentsOf: path) }
             let value = ModelValue(model: archive.model)
             value.optimizer = archive.optimizer
-            value.pixelPermutation = archive.pixelPermutation
+            try call.context.engine("IOError") { try archive.model.adoptPixelPermutation(archive.pixelPermutation) }
             value.restoreTraining(from: archive.training)
             return .host(value)
         },

@@ -22,7 +22,7 @@ extension Library {
             time left and a small loss curve. Interrupting stops at the next batch and keeps the weights \
             of the last completed batch; a NaN or Inf loss stops with an error naming the batch and \
             restores the last finite weights. Training again continues from the current weights and \
-            Adam's state. Objectives (DESIGN.md): sse = per-image summed squared error; relative = \
+            Adam's state. Objectives: sse = per-image summed squared error; relative = \
             ‖(x_i − x_j) − (r_i − r_j)‖² over seeded pairs in each batch (blind to a constant offset); \
             elbo = SSE + β·KL (ConvVAE). Decoder-only models (SOGAE, MixtureDecoder) train through \
             their amortised encoder; their losses and paths infer z by gradient flow.
@@ -51,10 +51,9 @@ extension Library {
             let steps = try ExperimentsSupport.int(call, "steps", in: 0...100_000)
             let rate = try call.arguments.double("rate")
             guard rate.isFinite, rate >= 0 else { throw call.arguments.error("ValueError", "'rate' must be 0 or more, got \(rate)", at: "rate") }
-            let adapter = try model.adapter()
             let z = try ExperimentsSupport.run(call) { () throws -> [Float] in
                 let engine = model.model
-                let x = try Tensor(shape: [1, engine.dataSize], scalars: adapter.toModelOrder(image.originalPixels))
+                let x = try engine.toModelOrder(try Tensor(shape: [1, image.originalPixels.count], scalars: image.originalPixels))
                 let start = try engine.inEvaluationMode { () throws(EngineError) in try engine.initialLatent(Variable(x)).value }
                 return try GradientFlow(steps: steps, stepSize: Float(rate)).run(
                     x, from: start, cancellation: call.context.execution.cancellation
@@ -120,16 +119,17 @@ enum Training {
             trainSource = .host(data.train)
             testSplit = data.test
         }
+        // A fresh model adopts the pixel order of the split it first learns from (once the call is valid).
+        var pixelOrder = model.pixelPermutation
         if model.epochsTrained == 0 && model.batchesTrained == 0 && model.pixelPermutation == nil,
            case .host(let split as SplitValue) = trainSource {
-            model.pixelPermutation = split.dataset.pixelPermutation
+            pixelOrder = split.dataset.pixelPermutation
         }
-        let adapter = try model.adapter()
         let dataSize = model.model.dataSize
         let images: Tensor
         let imageCount: Int
         let dataDescription: String
-        if case .host(let split as SplitValue) = trainSource, split.dataset.pixelPermutation == model.pixelPermutation {
+        if case .host(let split as SplitValue) = trainSource, split.dataset.pixelPermutation == pixelOrder {
             // The stored pixels are already in the model's order: no copy per image.
             guard split.split.pixelsPerImage == dataSize else {
                 throw call.arguments.error("ValueError", "\(model.name) trains on images of \(dataSize) pixels, these have \(split.split.pixelsPerImage)", at: "on")
@@ -142,10 +142,9 @@ enum Training {
             guard batch.images[0].count == dataSize else {
                 throw call.arguments.error("ValueError", "\(model.name) trains on images of \(dataSize) pixels, these have \(batch.images[0].count)", at: "on")
             }
-            var scalars: [Float] = []
-            scalars.reserveCapacity(batch.count * dataSize)
-            for image in batch.images { scalars += adapter.toModelOrder(image) }
-            images = try ExperimentsSupport.run(call) { try Tensor(shape: [batch.count, dataSize], scalars: scalars) }
+            images = try ExperimentsSupport.run(call) {
+                try model.model.toModelOrder(try Tensor(shape: [batch.count, dataSize], scalars: batch.images.flatMap { $0 }))
+            }
             imageCount = batch.count
             dataDescription = batch.description
         }
@@ -154,6 +153,7 @@ enum Training {
             try ImageBatch.from(.host(split), argument: "on", in: call).images
         }
         let tracked = call.arguments.has("track") ? try ImageBatch.from(call.arguments["track"], argument: "track", in: call) : nil
+        try ExperimentsSupport.run(call) { try model.model.adoptPixelPermutation(pixelOrder) }
 
         let objectiveName = (objective ?? model.model.defaultObjective).rawValue
         let provenance = Provenance(seed: seed, data: dataDescription, models: [model.label])
@@ -184,10 +184,10 @@ enum Training {
         func endOfEpoch() {
             do {
                 if let testImages {
-                    history.testLoss.append(try Experiments.reconstructionLoss(adapter, on: testImages).l2RecoverLoss)
+                    history.testLoss.append(try Experiments.reconstructionLoss(model.model, on: testImages).l2RecoverLoss)
                 }
                 if let tracked {
-                    try history.tracked?.record(try Experiments.reconstructionLoss(adapter, on: tracked.images).perImage)
+                    try history.tracked?.record(try Experiments.reconstructionLoss(model.model, on: tracked.images).perImage)
                 }
             } catch {
                 evaluationError = error

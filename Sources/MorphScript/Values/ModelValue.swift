@@ -10,8 +10,6 @@ public final class ModelValue: HostValue {
     public let model: AutoEncoderModel
     /// The optimiser, once trained (kept so training resumes where it stopped).
     public var optimizer: Adam?
-    /// Stored pixel i of its training data was original pixel `pixelPermutation[i]` (nil: unshuffled).
-    public var pixelPermutation: [Int]?
     /// The data it was trained on, if any.
     public var trainedOn: String?
     /// Completed epochs over all `train` calls.
@@ -41,14 +39,8 @@ public final class ModelValue: HostValue {
     }
     public var conformances: [String] { ["Model"] }
 
-    /// The model as the experiments see it (through its training data's pixel permutation).
-    public func adapter() throws(ScriptError) -> EngineModelAdapter {
-        do {
-            return try EngineModelAdapter(model, pixelPermutation: pixelPermutation)
-        } catch {
-            throw ScriptError(kind: "ValueError", message: error.description)
-        }
-    }
+    /// Stored pixel i of its training data was original pixel `pixelPermutation[i]` (nil: unshuffled).
+    public var pixelPermutation: [Int]? { model.pixelPermutation }
 
     /// "trained 5 epochs on fashion-mnist train (12.3 s)" or "untrained".
     public var trainingState: String {
