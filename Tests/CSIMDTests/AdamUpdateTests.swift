@@ -25,8 +25,8 @@ import Testing
                 weights.withUnsafeMutableBufferPointer { w in
                     first.withUnsafeMutableBufferPointer { m in
                         second.withUnsafeMutableBufferPointer { v in
-                            csimd_adam_update_using(level, w.baseAddress, g.baseAddress, m.baseAddress, v.baseAddress,
-                                                    count, 0.9, 0.999, 1e-8, stepSize, 0.0447)
+                            csimd_adam_update_using(level, w.baseAddress, w.baseAddress, g.baseAddress, m.baseAddress, m.baseAddress,
+                                                    v.baseAddress, v.baseAddress, count, 0.9, 0.999, 1e-8, stepSize, 0.0447)
                         }
                     }
                 }
@@ -54,6 +54,27 @@ import Testing
             #expect(firstDifference(state.first, reference.first) == nil, "first moments, level \(level.rawValue)")
             #expect(firstDifference(state.second, reference.second) == nil, "second moments, level \(level.rawValue)")
         }
+    }
+
+    /// Writing the new values elsewhere gives the same bits as the update in place, and leaves
+    /// the old weights and moments as they were (training undoes a step that left them non-finite).
+    @Test(arguments: [1, 17, 1031])
+    func anUpdateOutOfPlaceEqualsOneInPlace(count: Int) {
+        let start = State(count: count, seed: 5)
+        var inPlace = start
+        inPlace.step(using: csimd_supported_level(), stepSize: 1e-3)
+        var w = [Float](repeating: .nan, count: count), m = w, v = w
+        start.weights.withUnsafeBufferPointer { w0 in start.gradients.withUnsafeBufferPointer { g in
+            start.first.withUnsafeBufferPointer { m0 in start.second.withUnsafeBufferPointer { v0 in
+                w.withUnsafeMutableBufferPointer { w1 in m.withUnsafeMutableBufferPointer { m1 in v.withUnsafeMutableBufferPointer { v1 in
+                    csimd_adam_update(w0.baseAddress, w1.baseAddress, g.baseAddress, m0.baseAddress, m1.baseAddress,
+                                      v0.baseAddress, v1.baseAddress, count, 0.9, 0.999, 1e-8, 1e-3, 0.0447)
+                } } }
+            } }
+        } }
+        #expect(firstDifference(w, inPlace.weights) == nil)
+        #expect(firstDifference(m, inPlace.first) == nil)
+        #expect(firstDifference(v, inPlace.second) == nil)
     }
 
     /// The baseline path is PyTorch's formula: checked against it in Double.

@@ -37,26 +37,26 @@ struct ExperimentsArchiveTests {
     @Test func saveThenLoadGivesIdenticalOutputsAndOptimizerState() throws {
         let model = try AutoEncoderModel(.autoEncoderBN, latent: 3, seed: 2)
         let images = try Tensor(shape: [8, 784], scalars: (0..<(8 * 784)).map { Float($0 % 97) / 97 })
-        let adam = Adam()
-        try train(model, on: images, epochs: 1, batchSize: 4, optimizer: adam)
         let permutation = Array((0..<784).reversed())
+        try model.train(TrainingData(images: images, pixelOrder: permutation, description: "counting"),
+                        options: TrainingOptions(epochs: 1, batchSize: 4))
         let path = Self.temporaryPath("model.morph")
         defer { unlink(path) }
-        try ModelArchive(model: model, optimizer: adam, pixelPermutation: permutation,
-                         training: .object(["epochs": .number(1)])).write(to: path)
-        let loaded = try ModelArchive(contentsOf: path)
-        #expect(loaded.model.definition == model.definition)
+        try ModelArchive(model: model).write(to: path)
+        let loaded = try ModelArchive(contentsOf: path).model
+        #expect(loaded.definition == model.definition)
         #expect(loaded.pixelPermutation == permutation)
-        #expect(loaded.training["epochs"]?.intValue == 1)
-        #expect(try loaded.model.reconstruct(images) == model.reconstruct(images))
-        #expect(loaded.optimizer?.stepCount == adam.stepCount)
+        #expect(loaded.record == model.record && loaded.record.epochs == 1 && loaded.record.data == "counting")
+        #expect(try loaded.reconstruct(images) == model.reconstruct(images))
+        let adam = try #require(model.optimizer as? Adam)
+        #expect((loaded.optimizer as? Adam)?.state == adam.state)
     }
 
     @Test func corruptOrForeignFilesAreRejected() throws {
         let path = Self.temporaryPath("corrupt.morph")
         defer { unlink(path) }
         let model = try AutoEncoderModel(.autoEncoder, latent: 2)
-        try ModelArchive(model: model, optimizer: nil, pixelPermutation: nil).write(to: path)
+        try ModelArchive(model: model).write(to: path)
         var bytes = try readFileBytes(path)
         bytes[bytes.count / 2] ^= 0xFF
         try AtomicFile.write(bytes, to: path)

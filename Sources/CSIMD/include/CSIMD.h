@@ -15,15 +15,16 @@ typedef enum {
 /* The widest level this CPU supports (what every kernel below uses). */
 CSIMDLevel csimd_supported_level(void);
 
-/* One Adam update of `count` weights in place (PyTorch's formula):
-   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g²;  w -= stepSize · m / (√v / bc2Root + eps). */
-void csimd_adam_update(float *weights, const float *gradients, float *first, float *second, long count,
-                       float beta1, float beta2, float epsilon, float stepSize, float secondCorrectionRoot);
+/* One Adam update of `count` weights (PyTorch's formula), reading w, m, v and writing the new
+   values to wOut, mOut, vOut (which may be the same arrays, for an update in place):
+   m' = b1 m + (1 - b1) g;  v' = b2 v + (1 - b2) g²;  w' = w - step · m' / (√v' / root + eps). */
+void csimd_adam_update(const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v,
+                       float *vOut, long count, float b1, float b2, float eps, float step, float root);
 
 /* csimd_adam_update on the path of `level` (lowered to the supported level): for tests. */
-void csimd_adam_update_using(CSIMDLevel level, float *weights, const float *gradients, float *first, float *second,
-                             long count, float beta1, float beta2, float epsilon, float stepSize,
-                             float secondCorrectionRoot);
+void csimd_adam_update_using(CSIMDLevel level, const float *w, float *wOut, const float *g, const float *m, float *mOut,
+                             const float *v, float *vOut, long count, float b1, float b2, float eps, float step,
+                             float root);
 
 /* dst[i] = eˣ for x = src[i]: Cody–Waite range reduction, a degree-6 polynomial (≈ 1–2 ulp),
    x clamped to [−87.3, 88.7], so every result is finite and normal (NaN stays NaN). */

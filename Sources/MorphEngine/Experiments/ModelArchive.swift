@@ -2,27 +2,39 @@ import MorphJSON
 
 /// A model saved with everything needed to use it and resume training: its definition,
 /// weights and buffers (PyTorch state_dict names), Adam's state, the pixel permutation of its
-/// training data and free-form training metadata. Stored as a versioned, checksummed
-/// `Checkpoint`, written atomically.
+/// training data and its training record. Stored as a versioned, checksummed `Checkpoint`,
+/// written atomically.
 public struct ModelArchive {
     /// The format tag in the checkpoint metadata.
     public static let kind = "morph-model"
 
-    /// The model, with its weights (its definition rebuilds it).
+    /// The model, with its weights, optimiser, pixel order and training record.
     public var model: AutoEncoderModel
-    /// The optimiser state, if the model was trained with Adam.
-    public var optimizer: Adam?
-    /// Stored pixel i of the training data was original pixel `pixelPermutation[i]`.
-    public var pixelPermutation: [Int]?
-    /// Anything else worth keeping (epochs trained, training time, data, history).
-    public var training: JSON
 
-    /// An archive from its parts.
-    public init(model: AutoEncoderModel, optimizer: Adam?, pixelPermutation: [Int]?, training: JSON = .object([:])) {
+    /// An archive of `model`.
+    public init(model: AutoEncoderModel) {
         self.model = model
-        self.optimizer = optimizer
-        self.pixelPermutation = pixelPermutation
-        self.training = training
+    }
+
+    /// The training record as JSON.
+    static func json(_ record: TrainingRecord) -> JSON {
+        var object: [String: JSON] = [
+            "epochs": JSON(record.epochs), "batches": JSON(record.batches), "seconds": JSON(record.seconds),
+            "fitted": .bool(record.fitted),
+        ]
+        object["data"] = record.data.map { .string($0) } ?? .null
+        return .object(object)
+    }
+
+    /// A training record read back (values out of range count as none).
+    static func record(_ json: JSON?) -> TrainingRecord {
+        var record = TrainingRecord()
+        record.epochs = max(0, json?["epochs"]?.intValue ?? 0)
+        record.batches = max(0, json?["batches"]?.intValue ?? 0)
+        record.seconds = json?["seconds"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? 0
+        record.data = json?["data"]?.stringValue
+        record.fitted = json?["fitted"]?.boolValue ?? false
+        return record
     }
 
     /// The checkpoint holding this archive.
@@ -30,16 +42,17 @@ public struct ModelArchive {
         var arrays: [NamedArray] = model.stateDict().map {
             NamedArray(name: "model." + $0.name, array: NumericArray(shape: $0.tensor.shape, scalars: $0.tensor.scalars))
         }
+        let optimizer = model.optimizer as? Adam
         if let optimizer {
             for (name, tensor) in optimizer.state.sorted(by: { $0.key < $1.key }) {
                 arrays.append(NamedArray(name: "adam." + name, array: NumericArray(shape: tensor.shape, scalars: tensor.scalars)))
             }
         }
-        if let p = pixelPermutation {
+        if let p = model.pixelPermutation {
             arrays.append(NamedArray(name: "pixelPermutation", array: NumericArray(shape: [p.count], scalars: p.map(Float.init))))
         }
         var metadata: [String: JSON] = [
-            "kind": .string(Self.kind), "definition": model.definition.json, "training": training,
+            "kind": .string(Self.kind), "definition": model.definition.json, "training": Self.json(model.record),
         ]
         if let optimizer { metadata["adam"] = .object(["learningRate": .number(Double(optimizer.learningRate))]) }
         return Checkpoint(metadata: .object(metadata), arrays: arrays)
@@ -77,15 +90,18 @@ public struct ModelArchive {
             }
         }
         try model.load(stateDict: Dictionary(state.map { (Self.currentName(of: $0.key), $0.value) }, uniquingKeysWith: { a, _ in a }))
-        var optimizer: Adam?
         if !adam.isEmpty {
-            let rate = checkpoint.metadata["adam"]?["learningRate"]?.doubleValue ?? 1e-3
-            let restored = Adam(learningRate: Float(rate))
+            let rate = Float(checkpoint.metadata["adam"]?["learningRate"]?.doubleValue ?? 1e-3)
+            guard rate > 0, rate.isFinite else {
+                throw ExperimentError.invalidArgument("\(path): the saved learning rate \(rate) is not a positive number")
+            }
+            let restored = Adam(learningRate: rate)
             try restored.restore(adam)
-            optimizer = restored
+            model.optimizer = restored
         }
-        self.init(model: model, optimizer: optimizer,
-                  pixelPermutation: permutation, training: checkpoint.metadata["training"] ?? .object([:]))
+        try model.adoptPixelPermutation(permutation)
+        model.record = Self.record(checkpoint.metadata["training"])
+        self.init(model: model)
     }
 
     /// Writes the model's weights as a PyTorch state_dict in NumPy .npz form (PyTorch names and layouts).

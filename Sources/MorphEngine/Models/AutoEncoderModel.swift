@@ -28,6 +28,12 @@ public final class AutoEncoderModel {
     /// Stored pixel i of its training data was original pixel `pixelPermutation[i]` (nil: unshuffled);
     /// set with `adoptPixelPermutation(_:)`.
     public internal(set) var pixelPermutation: [Int]?
+    /// The optimiser of its training runs, kept so training resumes where it stopped.
+    public var optimizer: (any Optimizer)?
+    /// What it has been trained with so far.
+    public var record = TrainingRecord()
+    /// The last training run's history (also when it was interrupted or stopped).
+    public internal(set) var lastHistory: TrainingHistory?
 
     /// Builds the network of `definition` and draws its weights from its seed: the encoder's
     /// then the decoder's (the decoder's first when the latent is inferred by gradient flow);

@@ -6,8 +6,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// A tensor would be larger than the engine's size guard.
     case tooLarge(shape: [Int], bytes: Int)
-    /// Training produced NaN or Inf at the given epoch and batch (weights were restored).
-    case nonFinite(epoch: Int, batch: Int, loss: Float)
+    /// Training produced NaN or Inf at the given epoch and batch; the model and the optimiser
+    /// were put back as they were after the last finite step (`lastFinite`: its epoch and batch,
+    /// nil when none had finished in this run).
+    case nonFinite(epoch: Int, batch: Int, loss: Float, lastFinite: [Int]?)
     /// A LAPACK routine reported failure.
     case lapack(routine: String, info: Int)
 
@@ -20,8 +22,15 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .tooLarge(shape, bytes):
             let gib = Double(bytes) / Double(1 << 30)
             return "a tensor of shape \(shape) would need \((gib * 100).rounded() / 100) GiB, more than the engine's limit of \(Tensor.maximumBytes >> 30) GiB; use smaller batches or chunks"
-        case let .nonFinite(epoch, batch, loss):
-            return "training stopped: the loss became \(loss) at epoch \(epoch + 1), batch \(batch + 1); the weights after the last finite batch were restored (try a smaller learning rate)"
+        case let .nonFinite(epoch, batch, loss, lastFinite):
+            let what = loss.isFinite ? "a gradient or a weight became NaN or infinite" : "the loss became \(loss)"
+            let kept: String
+            if let lastFinite, lastFinite.count == 2 {
+                kept = "the weights, batch-norm statistics and optimiser state are those after epoch \(lastFinite[0] + 1), batch \(lastFinite[1] + 1), the last finite step"
+            } else {
+                kept = "no step of this run had finished, so the model is as it was before it"
+            }
+            return "training stopped: \(what) at epoch \(epoch + 1), batch \(batch + 1); \(kept) (try a smaller learning rate)"
         case let .lapack(routine, info):
             return "\(routine) failed (info = \(info))"
         }

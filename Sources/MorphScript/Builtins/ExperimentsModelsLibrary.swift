@@ -109,8 +109,7 @@ extension Library {
             let model = try ExperimentsSupport.model(call)
             let path = call.context.resolve(path: try call.arguments.string("to"))
             try call.context.engine("IOError") {
-                try ModelArchive(model: model.model, optimizer: model.optimizer,
-                                 pixelPermutation: model.pixelPermutation, training: model.trainingJSON).write(to: path)
+                try ModelArchive(model: model.model).write(to: path)
             }
             return .none
         },
@@ -122,9 +121,6 @@ extension Library {
             let path = call.context.resolve(path: try call.arguments.string("path"))
             let archive = try call.context.engine("IOError") { try ModelArchive(contentsOf: path) }
             let value = ModelValue(model: archive.model)
-            value.optimizer = archive.optimizer
-            try call.context.engine("IOError") { try archive.model.adoptPixelPermutation(archive.pixelPermutation) }
-            value.restoreTraining(from: archive.training)
             return .host(value)
         },
         .function("exportWeights", [
@@ -157,7 +153,7 @@ extension Library {
         .property(of: ModelValue.self, on: "Model", "latent", returns: .int, summary: "E, the latent size.") { .int($0.model.latentSize) },
         .property(of: ModelValue.self, on: "Model", "parameters", returns: .int, summary: "The number of trainable parameters.") { .int($0.model.parameterCount) },
         .property(of: ModelValue.self, on: "Model", "name", returns: .string, summary: "The model's label in tables, legends and captions.") { .string($0.name) },
-        .property(of: ModelValue.self, on: "Model", "epochs", returns: .int, summary: "Epochs trained so far.") { .int($0.epochsTrained) },
+        .property(of: ModelValue.self, on: "Model", "epochs", returns: .int, summary: "Epochs trained so far.") { .int($0.model.record.epochs) },
         .property(of: ModelValue.self, on: "Model", "trainingTime", returns: .double, summary: "Seconds spent training.") { .double($0.trainingSeconds) },
         .property(of: ModelValue.self, on: "Model", "layers", returns: .string, summary: "The layers, PyTorch style.") { .string($0.model.summary) },
         .property(of: ModelValue.self, on: "Model", "summary", returns: .host("Table"), summary: "Every layer with its output shape, parameters and multiply-adds per image.") { m in

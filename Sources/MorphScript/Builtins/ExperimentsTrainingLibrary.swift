@@ -98,8 +98,9 @@ enum Training {
         let epochs = try ExperimentsSupport.int(call, "epochs", in: 0...100_000)
         let batchSize = try ExperimentsSupport.int(call, "batchSize", in: 1...1_000_000)
         let learningRate = try call.arguments.double("learningRate")
-        guard learningRate > 0, learningRate.isFinite else {
-            throw call.arguments.error("ValueError", "'learningRate' must be positive, got \(learningRate)", at: "learningRate")
+        // Checked in the precision it is used in: 1e300 is not turned into an infinite step.
+        guard learningRate > 0, learningRate.isFinite, Float(learningRate).isFinite, Float(learningRate) > 0 else {
+            throw call.arguments.error("ValueError", "'learningRate' must be a positive Float32 number (up to about 3.4e38), got \(learningRate)", at: "learningRate")
         }
         let seed = try ExperimentsSupport.seed(call)
         var objective: Objective?
@@ -108,10 +109,14 @@ enum Training {
             guard let parsed = Objective(rawValue: name) else {
                 throw call.arguments.error("ValueError", "unknown objective \"\(name)\"; use \"sse\", \"relative\" or \"elbo\"", at: "objective")
             }
+            if parsed == .elbo && !model.model.isVariational {
+                throw call.arguments.error("ValueError", "the elbo objective needs a VAE; \(model.name) trains with \"sse\" or \"relative\"", at: "objective")
+            }
             objective = parsed
         }
 
-        // The data, in the model's pixel order (a fresh model adopts the data's).
+        // The data as stored (a Split keeps its pixel order; the engine rearranges what differs
+        // from the model's, and a fresh model adopts the data's).
         let source = call.arguments["on"]
         var testSplit: SplitValue?
         var trainSource: Value = source
@@ -119,53 +124,43 @@ enum Training {
             trainSource = .host(data.train)
             testSplit = data.test
         }
-        // A fresh model adopts the pixel order of the split it first learns from (once the call is valid).
-        var pixelOrder = model.pixelPermutation
-        if model.epochsTrained == 0 && model.batchesTrained == 0 && model.pixelPermutation == nil,
-           case .host(let split as SplitValue) = trainSource {
-            pixelOrder = split.dataset.pixelPermutation
-        }
         let dataSize = model.model.dataSize
-        let images: Tensor
-        let imageCount: Int
-        let dataDescription: String
-        if case .host(let split as SplitValue) = trainSource, split.dataset.pixelPermutation == pixelOrder {
-            // The stored pixels are already in the model's order: no copy per image.
+        var data: TrainingData
+        if case .host(let split as SplitValue) = trainSource {
             guard split.split.pixelsPerImage == dataSize else {
-                throw call.arguments.error("ValueError", "\(model.name) trains on images of \(dataSize) pixels, these have \(split.split.pixelsPerImage)", at: "on")
+                throw call.arguments.error("ValueError", "\(model.name) takes inputs of shape \(shapeText(model.model.layout.inputShape)) (\(dataSize) values each), but these images have \(split.split.pixelsPerImage) pixels (\(split.height)×\(split.width))", at: "on")
             }
-            images = try ExperimentsSupport.run(call) { try Tensor(shape: [split.count, dataSize], scalars: split.split.images.scalars) }
-            imageCount = split.count
-            dataDescription = split.dataDescription
+            let images = try ExperimentsSupport.run(call) { try Tensor(shape: [split.count, dataSize], scalars: split.split.images.scalars) }
+            data = TrainingData(images: images, pixelOrder: split.dataset.pixelPermutation, description: split.dataDescription)
         } else {
             let batch = try ImageBatch.from(trainSource, argument: "on", in: call)
             guard batch.images[0].count == dataSize else {
-                throw call.arguments.error("ValueError", "\(model.name) trains on images of \(dataSize) pixels, these have \(batch.images[0].count)", at: "on")
+                throw call.arguments.error("ValueError", "\(model.name) takes inputs of shape \(shapeText(model.model.layout.inputShape)) (\(dataSize) values each), but these images have \(batch.images[0].count) pixels (\(batch.height)×\(batch.width))", at: "on")
             }
-            images = try ExperimentsSupport.run(call) {
-                try model.model.toModelOrder(try Tensor(shape: [batch.count, dataSize], scalars: batch.images.flatMap { $0 }))
+            let images = try ExperimentsSupport.run(call) { try Tensor(shape: [batch.count, dataSize], scalars: batch.images.flatMap { $0 }) }
+            data = TrainingData(images: images, description: batch.description)
+        }
+        guard data.images.batchSize > 0 else { throw call.arguments.error("ValueError", "'on' holds no images", at: "on") }
+        if let testSplit {
+            let test = try ImageBatch.from(.host(testSplit), argument: "on", in: call)
+            data.test = try ExperimentsSupport.run(call) { try Tensor(shape: [test.count, dataSize], scalars: test.images.flatMap { $0 }) }
+        }
+        if call.arguments.has("track") {
+            let tracked = try ImageBatch.from(call.arguments["track"], argument: "track", in: call)
+            guard tracked.images[0].count == dataSize else {
+                throw call.arguments.error("ValueError", "the tracked images have \(tracked.images[0].count) pixels; \(model.name) takes \(dataSize)", at: "track")
             }
-            imageCount = batch.count
-            dataDescription = batch.description
+            data.tracked = (tracked.names, try ExperimentsSupport.run(call) {
+                try Tensor(shape: [tracked.count, dataSize], scalars: tracked.images.flatMap { $0 })
+            })
         }
-        guard imageCount > 0 else { throw call.arguments.error("ValueError", "'on' holds no images", at: "on") }
-        let testImages = try testSplit.map { (split: SplitValue) throws(ScriptError) -> [[Float]] in
-            try ImageBatch.from(.host(split), argument: "on", in: call).images
-        }
-        let tracked = call.arguments.has("track") ? try ImageBatch.from(call.arguments["track"], argument: "track", in: call) : nil
-        try ExperimentsSupport.run(call) { try model.model.adoptPixelPermutation(pixelOrder) }
-
-        let objectiveName = (objective ?? model.model.defaultObjective).rawValue
-        let provenance = Provenance(seed: seed, data: dataDescription, models: [model.label])
-        let history = HistoryValue(modelName: model.name, objective: objectiveName,
-                                   provenance: provenance, trackedExamples: tracked?.names)
-        let optimizer = model.optimizer ?? Adam(learningRate: Float(learningRate))
-        optimizer.learningRate = Float(learningRate)
-        model.optimizer = optimizer
+        let options = TrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: Float(learningRate), seed: seed,
+                                      objective: objective)
 
         let output = call.context.execution.output
         let displayID = "morph-train-\(call.context.execution.executionCount)-\(Training.nextRunNumber())"
-        let batchesPerEpoch = (imageCount + batchSize - 1) / batchSize
+        let imageCount = data.images.batchSize
+        let batchesPerEpoch = imageCount / batchSize + (imageCount % batchSize == 0 ? 0 : 1)
         var meter = TrainingMeter(epochs: epochs, batchesPerEpoch: batchesPerEpoch)
         var throttle = UpdateThrottle(interval: updateInterval)
         let start = ContinuousClock.now
@@ -180,36 +175,11 @@ enum Training {
         }
         output.display(progress(finished: false), displayID: displayID)
 
-        var evaluationError: Error?
-        func endOfEpoch() {
-            do {
-                if let testImages {
-                    history.testLoss.append(try Experiments.reconstructionLoss(model.model, on: testImages).l2RecoverLoss)
-                }
-                if let tracked {
-                    try history.tracked?.record(try Experiments.reconstructionLoss(model.model, on: tracked.images).perImage)
-                }
-            } catch {
-                evaluationError = error
-            }
-        }
-        var report: TrainingReport?
         var failure: Error?
         do {
-            report = try MorphEngine.train(
-                model.model, on: images, epochs: epochs, batchSize: batchSize, optimizer: optimizer,
-                objective: objective, seed: seed, cancellation: call.context.execution.cancellation
-            ) { p in
-                let lastInEpoch = p.batch == p.batchesPerEpoch - 1
-                let size = min(batchSize, imageCount - p.batch * batchSize)
-                meter.recordBatch(epoch: p.epoch, batch: p.batch, loss: Double(p.loss), images: size,
+            try model.model.train(data, options: options, cancellation: call.context.execution.cancellation) { p in
+                meter.recordBatch(epoch: p.epoch, batch: p.batch, loss: Double(p.loss), images: p.images,
                                   elapsed: ExperimentsSupport.seconds(since: start))
-                history.batchLoss.append(Double(p.loss))
-                model.batchesTrained += 1
-                if lastInEpoch {
-                    model.epochsTrained += 1
-                    endOfEpoch()
-                }
                 if throttle.shouldUpdate(at: ExperimentsSupport.seconds(since: start)) {
                     output.updateDisplay(progress(finished: false), displayID: displayID)
                 }
@@ -217,21 +187,9 @@ enum Training {
         } catch {
             failure = error
         }
-        let seconds = ExperimentsSupport.seconds(since: start)
-        history.seconds = seconds
-        model.trainingSeconds += seconds
-        model.trainedOn = dataDescription
-        model.lastHistory = history
-        if let report {
-            history.trainLoss = report.epochLosses.map(Double.init)
-            if report.batchesCompleted == 0, epochs > 0 || model.model.isPrincipalComponents {
-                // Closed form (PCA): one "epoch".
-                history.trainLoss = report.epochLosses.map(Double.init)
-                endOfEpoch()
-            }
-        } else {
-            history.trainLoss = epochMeans(history.batchLoss, batchesPerEpoch: batchesPerEpoch)
-        }
+        let provenance = Provenance(seed: seed, data: data.description, models: [model.label])
+        let history = model.model.lastHistory.map { HistoryValue(modelName: model.name, history: $0, provenance: provenance) }
+        if let history { model.lastHistory = history }
         switch failure {
         case nil:
             output.updateDisplay(progress(finished: true), displayID: displayID)
@@ -245,18 +203,8 @@ enum Training {
             output.updateDisplay(progress(finished: false, note: "stopped"), displayID: displayID)
             throw ScriptError(kind: "TrainingError", message: String(describing: error))
         }
-        if let evaluationError {
-            throw ScriptError(kind: "TrainingError", message: "training finished but evaluating the test loss failed: \(evaluationError)")
-        }
+        guard let history else { throw ScriptError(kind: "TrainingError", message: "training recorded no history") }
         return .host(history)
-    }
-
-    /// Means of complete epochs of batch losses.
-    static func epochMeans(_ losses: [Double], batchesPerEpoch: Int) -> [Double] {
-        guard batchesPerEpoch > 0 else { return [] }
-        return stride(from: 0, to: losses.count - batchesPerEpoch + 1, by: batchesPerEpoch).map {
-            SummaryStatistics.mean(Array(losses[$0..<($0 + batchesPerEpoch)]))
-        }
     }
 
     /// A counter making display ids unique within a process.

@@ -5,30 +5,32 @@ import MorphRender
 /// What one `train` call recorded: train and test loss per epoch, every batch's loss, and the
 /// per-example losses of tracked images; plottable, and comparable across models.
 public final class HistoryValue: HostValue {
-    /// The model's architecture name.
+    /// The model's name.
     public let modelName: String
-    /// The objective trained.
-    public let objective: String
-    /// Mean batch loss of each completed epoch.
-    public internal(set) var trainLoss: [Double] = []
-    /// L2 recover loss on the test split after each epoch (empty when trained on a split).
-    public internal(set) var testLoss: [Double] = []
-    /// Every batch's loss.
-    public internal(set) var batchLoss: [Double] = []
-    /// The tracked examples' losses after each epoch.
-    public internal(set) var tracked: ExampleLossHistory?
-    /// Seconds the run took.
-    public internal(set) var seconds = 0.0
+    /// What the run recorded.
+    public let history: TrainingHistory
     /// Where it came from.
     public let provenance: Provenance
 
-    /// An empty history for a run.
-    public init(modelName: String, objective: String, provenance: Provenance, trackedExamples: [String]?) {
+    /// The value of one run's history.
+    public init(modelName: String, history: TrainingHistory, provenance: Provenance) {
         self.modelName = modelName
-        self.objective = objective
+        self.history = history
         self.provenance = provenance
-        tracked = trackedExamples.map { ExampleLossHistory(examples: $0) }
     }
+
+    /// The objective trained.
+    public var objective: String { history.objective.rawValue }
+    /// Mean batch loss of each completed epoch.
+    public var trainLoss: [Double] { history.trainLoss }
+    /// L2 recover loss on the test split after each epoch (empty when trained on a split).
+    public var testLoss: [Double] { history.testLoss }
+    /// Every batch's loss.
+    public var batchLoss: [Double] { history.batchLoss }
+    /// The tracked examples' losses after each epoch.
+    public var tracked: ExampleLossHistory? { history.tracked }
+    /// Seconds the run took.
+    public var seconds: Double { history.seconds }
 
     public var typeName: String { "History" }
 

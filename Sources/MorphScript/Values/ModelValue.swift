@@ -6,19 +6,10 @@ import MorphRender
 /// so training changes it in place wherever it is bound. Keeps what training needs to resume
 /// (Adam's state) and the pixel order of the data it learned from.
 public final class ModelValue: HostValue {
-    /// The engine model (its definition says how it was built).
+    /// The engine model (its definition says how it was built; it keeps its optimiser, pixel
+    /// order and training record).
     public let model: AutoEncoderModel
-    /// The optimiser, once trained (kept so training resumes where it stopped).
-    public var optimizer: Adam?
-    /// The data it was trained on, if any.
-    public var trainedOn: String?
-    /// Completed epochs over all `train` calls.
-    public var epochsTrained = 0
-    /// Batches completed over all `train` calls.
-    public var batchesTrained = 0
-    /// Seconds spent training.
-    public var trainingSeconds = 0.0
-    /// The last training run's history.
+    /// The last training run's history, as a value.
     public var lastHistory: HistoryValue?
     /// The last measured L2 recover loss and the data it was measured on (captions use it).
     public var lastLoss: (Double, String)?
@@ -42,14 +33,18 @@ public final class ModelValue: HostValue {
     /// Stored pixel i of its training data was original pixel `pixelPermutation[i]` (nil: unshuffled).
     public var pixelPermutation: [Int]? { model.pixelPermutation }
 
+    /// Seconds spent training.
+    public var trainingSeconds: Double { model.record.seconds }
+
     /// "trained 5 epochs on fashion-mnist train (12.3 s)" or "untrained".
     public var trainingState: String {
-        guard epochsTrained > 0 || batchesTrained > 0 else {
-            return model.isPrincipalComponents && trainedOn != nil ? "fitted on \(trainedOn ?? "")" : "untrained"
+        let record = model.record
+        guard record.epochs > 0 || record.batches > 0 else {
+            return record.fitted ? "fitted on \(record.data ?? "its data")" : "untrained"
         }
-        var text = "trained \(epochsTrained) epoch\(epochsTrained == 1 ? "" : "s")"
-        if let trainedOn { text += " on \(trainedOn)" }
-        text += " (\(TrainingMeter.duration(trainingSeconds)))"
+        var text = "trained \(record.epochs) epoch\(record.epochs == 1 ? "" : "s")"
+        if let data = record.data { text += " on \(data)" }
+        text += " (\(TrainingMeter.duration(record.seconds)))"
         if pixelPermutation != nil { text += ", on shuffled pixels" }
         return text
     }
@@ -92,23 +87,6 @@ public final class ModelValue: HostValue {
         return MimeBundle(table: layerTable, rowLimit: 10_000)
     }
 
-    /// What `save` stores about training besides weights.
-    public var trainingJSON: JSON {
-        var object: [String: JSON] = [
-            "epochs": .number(Double(epochsTrained)), "batches": .number(Double(batchesTrained)),
-            "seconds": .number(trainingSeconds),
-        ]
-        object["data"] = trainedOn.map { .string($0) } ?? .null
-        return .object(object)
-    }
-
-    /// Restores what `trainingJSON` saved.
-    public func restoreTraining(from json: JSON) {
-        epochsTrained = max(0, json["epochs"]?.intValue ?? 0)
-        batchesTrained = max(0, json["batches"]?.intValue ?? 0)
-        trainingSeconds = json["seconds"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? 0
-        trainedOn = json["data"]?.stringValue
-    }
 }
 
 /// "[1, 28, 28]" or "[16]".
