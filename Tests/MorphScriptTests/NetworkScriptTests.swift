@@ -98,4 +98,22 @@ struct NetworkScriptTests {
         #expect(error.suggestion == "decoder:")
         #expect(try h.run("AutoEncoder(decoder: d, latent: 4, input: [784]).latent") == "4")
     }
+
+    @Test func tabCompletionAndShiftTabKnowLayers() throws {
+        let session = Session()
+        func complete(_ code: String) -> [String] {
+            session.completions(in: code, cursor: code.unicodeScalars.count).matches.map(\.text)
+        }
+        #expect(Set(["Conv2d", "ConvTranspose2d", "ConvVAE", "ConvAutoEncoder"]).isSubset(of: Set(complete("Conv"))))
+        #expect(complete("Conv2d(1, 8, ker").contains("kernel:"))
+        #expect(complete("ConvTranspose2d(1, 8, kernel: 4, out").contains("outputPadding:"))
+        #expect(Set(["encoder:", "decoder:"]).isSubset(of: Set(complete("AutoEncoder("))))
+        let code = "LocallyConnected2d(1, 8, kernel: 3)"
+        let doc = session.inspection(of: code, cursor: 4, detailLevel: 0)?.plainText ?? ""
+        #expect(doc.contains("LocallyConnected2d(_ inChannels: Int, _ outChannels: Int, kernel: Int"), "\(doc)")
+        #expect(doc.contains("without weight sharing"))
+        let help = Harness(session: session)
+        try help.run("help(SecondOrder)")
+        #expect(help.sink.text().contains("Construction 1") || help.sink.displayed.contains { $0.plainText?.contains("Construction 1") == true })
+    }
 }

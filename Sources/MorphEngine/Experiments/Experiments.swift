@@ -89,7 +89,8 @@ public enum Experiments {
     public static func reconstructionLoss(
         _ model: AutoEncoderModel, on images: [[Float]], cancellation: CancellationToken? = nil
     ) throws -> ReconstructionLoss {
-        try ReconstructionLoss(originals: images, reconstructions: reconstructions(model, of: images, cancellation: cancellation))
+        let errors = try reconstructionErrors(model, onOriginals: batch(images, of: model), cancellation: cancellation)
+        return try ReconstructionLoss(perImageErrors: errors.scalars.map(Double.init), pixelCount: model.dataSize)
     }
 
     /// The codes of `images` projected onto their first two principal axes.

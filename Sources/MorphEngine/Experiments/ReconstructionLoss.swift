@@ -14,22 +14,6 @@ public struct ReconstructionLoss: Sendable, Equatable {
         self.pixelCount = pixelCount
     }
 
-    /// The loss of reconstructions against originals (equal counts and sizes).
-    public init(originals: [[Float]], reconstructions: [[Float]]) throws(ExperimentError) {
-        guard originals.count == reconstructions.count else {
-            throw .invalidArgument("\(originals.count) originals but \(reconstructions.count) reconstructions")
-        }
-        var errors: [Double] = []
-        errors.reserveCapacity(originals.count)
-        for (x, r) in zip(originals, reconstructions) {
-            guard x.count == r.count else {
-                throw .invalidArgument("an original has \(x.count) pixels but its reconstruction \(r.count)")
-            }
-            errors.append(SummaryStatistics.squaredDistance(unchecked: x, r))
-        }
-        try self.init(perImageErrors: errors, pixelCount: originals.first?.count ?? 0)
-    }
-
     /// The L2 recover loss: mean over images of the summed squared error.
     public var l2RecoverLoss: Double { SummaryStatistics.mean(perImage) }
     /// Per-pixel mean squared error: the L2 recover loss over D.

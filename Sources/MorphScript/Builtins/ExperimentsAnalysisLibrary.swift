@@ -110,7 +110,7 @@ extension Library {
                 throw call.arguments.error("ValueError", "reconstruct shows at most 64 images; pass a range such as data.test[0..<16]", at: "images")
             }
             let reconstructions = try ExperimentsSupport.run(call) { try Experiments.reconstructions(model.model, of: batch.images, cancellation: call.context.execution.cancellation) }
-            let loss = try ExperimentsSupport.run(call) { try ReconstructionLoss(originals: batch.images, reconstructions: reconstructions) }
+            let loss = try ExperimentsSupport.run(call) { try Experiments.reconstructionLoss(model.model, on: batch.images) }
             let image = try ExperimentsSupport.run(call) {
                 try ImageGrid.strips([batch.images, reconstructions.map(clamped)], width: batch.width, height: batch.height,
                                      scale: 2, labels: ["original", "reconstruction"])
