@@ -32,6 +32,27 @@ struct RobustnessTests {
         return text
     }
 
+    /// Cells that once trapped: each is an error of the named kind, and the session goes on.
+    @Test(arguments: [
+        ("count(-9000000000000000000..<9000000000000000000)", "ValueError"),
+        ("(-9000000000000000000..<9000000000000000000).count", "ValueError"),
+        ("(-9000000000000000000..<9000000000000000000)[5]", "ValueError"),
+        ("shifted(data.test[0], by: [-9223372036854775807 - 1, 0])", nil),
+        ("var s = \"ab\"\nfor i in 0..<40 { s = \"\\(s)\\(s)\" }", "ValueError"),
+        ("infer(AutoEncoder(latent: 2), data.test[0], steps: 10, rate: 1e300)", "ValueError"),
+        ("train(AutoEncoder(latent: 2), on: data, epochs: 1, learningRate: 1e300)", "ValueError"),
+    ] as [(String, String?)])
+    func cellsThatOnceTrappedAreErrors(code: String, kind: String?) throws {
+        let h = Harness()
+        try h.run("let data = dataset(\"synthetic\", classes: [0, 1], train: 16, test: 8)\nlet kept = 7")
+        if let kind {
+            #expect(h.failure(code)?.kind == kind, "\(code)")
+        } else {
+            #expect(throws: Never.self) { try h.run(code) }
+        }
+        #expect(try h.run("kept") == "7")
+    }
+
     @Test func completionInspectionAndCompletenessAtEveryCursor() throws {
         let session = Session(libraries: Library.standard + [TestLibrary.library])
         try Harness(session: session).run("let x = 1\nvar names = [\"a\"]\nlet history = makeHistory()")

@@ -11,6 +11,8 @@ thread count; the Morph binary sets its own OpenBLAS core type and thread timeou
 bundled BLAS and oneDNN, so it makes no difference there).
 Prints a Markdown table: time (or MiB) for Morph and PyTorch and the ratio Morph / PyTorch
 (with --rounds N: medians over N alternating runs, and the range of the per-round ratios).
+With --baseline BINARY the reference is another build of morph-engine-bench instead of PyTorch
+(an A/B run of two builds, alternating in one session).
 """
 import argparse, json, os, statistics, subprocess, sys
 
@@ -53,9 +55,12 @@ def main():
                     help="runs of each engine per (model, threads), alternating; the table shows medians "
                          "and the spread of the per-round ratios (this machine's 2-thread timings swing)")
     ap.add_argument("--binary", default=os.path.join(HERE, "../../.build-engine/release/morph-engine-bench"))
+    ap.add_argument("--baseline", help="another morph-engine-bench binary to compare with instead of PyTorch")
     a = ap.parse_args()
     spread = a.rounds > 1
-    print("| model | threads | measure | Morph | PyTorch | Morph / PyTorch |" + (" per-round ratios |" if spread else ""))
+    reference = [a.baseline] if a.baseline else [sys.executable, os.path.join(HERE, "reference.py")]
+    names = ("this build", "baseline build") if a.baseline else ("Morph", "PyTorch")
+    print(f"| model | threads | measure | {names[0]} | {names[1]} | {names[0]} / {names[1]} |" + (" per-round ratios |" if spread else ""))
     print("|---|---|---|---|---|---|" + ("---|" if spread else ""))
     for threads in a.threads:
         for model in a.models:
@@ -64,7 +69,7 @@ def main():
             mines, refs = [], []
             for _ in range(a.rounds):
                 mines.append(run([a.binary] + common, threads))
-                refs.append(run([sys.executable, os.path.join(HERE, "reference.py")] + common, threads))
+                refs.append(run(reference + common, threads))
             mine, ref = mines[-1], refs[-1]
             for key, label in METRICS:
                 m, r = statistics.median(x[key] for x in mines), statistics.median(x[key] for x in refs)
@@ -73,7 +78,7 @@ def main():
                     ratios = sorted(x[key] / y[key] for x, y in zip(mines, refs))
                     row += f" {ratios[0]:.2f}–{ratios[-1]:.2f} |"
                 print(row, flush=True)
-    print(f"\nData: {a.data}; OpenBLAS core: {mine.get('core')}; PyTorch {ref.get('torch')}")
+    print(f"\nData: {a.data}; OpenBLAS core: {mine.get('core')}; " + (f"baseline {a.baseline}" if a.baseline else f"PyTorch {ref.get('torch')}"))
 
 
 if __name__ == "__main__":

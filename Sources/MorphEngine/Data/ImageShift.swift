@@ -7,7 +7,8 @@ public func shifted(_ image: NumericArray, by offset: (dx: Int, dy: Int)) throws
     let width = image.shape[image.shape.count - 1]
     let plane = height * width
     var result = NumericArray(shape: image.shape, scalars: [Float](repeating: 0, count: image.scalars.count))
-    guard plane > 0, abs(offset.dx) < width, abs(offset.dy) < height else { return result }
+    // Offsets of a full side or more (Int.min included, whose magnitude does not fit) leave nothing.
+    guard plane > 0, offset.dx > -width, offset.dx < width, offset.dy > -height, offset.dy < height else { return result }
     for start in stride(from: 0, to: image.scalars.count, by: plane) {
         for y in max(0, offset.dy)..<min(height, height + offset.dy) {
             let sourceRow = start + (y - offset.dy) * width

@@ -55,11 +55,11 @@ public enum ImageShift {
         for c in 0..<channels {
             let plane = c * width * height
             for y in 0..<height {
-                let sy = y - dy
-                guard sy >= 0, sy < height else { continue }
+                let (sy, yOverflow) = y.subtractingReportingOverflow(dy)
+                guard !yOverflow, sy >= 0, sy < height else { continue }
                 for x in 0..<width {
-                    let sx = x - dx
-                    guard sx >= 0, sx < width else { continue }
+                    let (sx, xOverflow) = x.subtractingReportingOverflow(dx)
+                    guard !xOverflow, sx >= 0, sx < width else { continue }
                     result[plane + y * width + x] = pixels[plane + sy * width + sx]
                 }
             }

@@ -19,6 +19,9 @@ public struct GradientFlow: Sendable, Equatable {
     /// `cancellation` is checked before every step.
     public func run(_ x: Tensor, from start: Tensor, cancellation: CancellationToken? = nil,
                     decoder: (Variable) throws(EngineError) -> Variable) throws -> (latent: Tensor, losses: [Float]) {
+        guard steps >= 0, stepSize > 0, stepSize.isFinite else {
+            throw EngineError.invalidArgument("the gradient flow needs steps ≥ 0 and a positive, finite step size (got \(steps), \(stepSize))")
+        }
         let target = try x.reshaped([x.batchSize, -1])
         func lossAndGradient(_ z: Tensor) throws(EngineError) -> (Float, Tensor) {
             let tape = Tape(tracksParameters: false)
@@ -40,6 +43,7 @@ public struct GradientFlow: Sendable, Equatable {
             try cancellation?.checkCancellation()
             var moved = false
             while size > 1e-9 {
+                try cancellation?.checkCancellation()
                 let candidate = try z - gradient * size
                 let (value, next) = try lossAndGradient(candidate)
                 if value.isFinite, value <= loss, candidate.isFinite {

@@ -50,7 +50,9 @@ extension Library {
             let image = try ExperimentsSupport.image(call, "image")
             let steps = try ExperimentsSupport.int(call, "steps", in: 0...100_000)
             let rate = try call.arguments.double("rate")
-            guard rate.isFinite, rate >= 0 else { throw call.arguments.error("ValueError", "'rate' must be 0 or more, got \(rate)", at: "rate") }
+            guard rate > 0, rate.isFinite, Float(rate).isFinite, Float(rate) > 0 else {
+                throw call.arguments.error("ValueError", "'rate' must be a positive Float32 number, got \(rate)", at: "rate")
+            }
             let z = try ExperimentsSupport.run(call) { () throws -> [Float] in
                 let engine = model.model
                 let x = try engine.toModelOrder(try Tensor(shape: [1, image.originalPixels.count], scalars: image.originalPixels))

@@ -268,6 +268,10 @@ final class Interpreter {
             case .text(let t): text += t
             case .interpolation(let inner): text += try eval(inner).text
             }
+            // The cap `+` has: a doubling loop fails with an error instead of exhausting memory.
+            guard text.utf8.count <= Operators.maximumLength else {
+                throw ScriptError("ValueError", "the interpolated string would exceed \(Operators.maximumLength) bytes", at: expr.start)
+            }
         }
         return .string(text)
     }

@@ -30,7 +30,10 @@ enum Subscripts {
                 throw ScriptError("TypeError", "a partial range cannot be subscripted", at: position)
             }
             guard case .int(let i) = index else { throw indexTypeError(index, position) }
-            try check(i, count: bounds.count, position: position)
+            guard let count = r.count else {
+                throw ScriptError("ValueError", "the range \(Value.range(r).repr) holds more integers than an Int can count", at: position)
+            }
+            try check(i, count: count, position: position)
             return .int(bounds.lowerBound + i)
         case .host(let object):
             do {

@@ -53,8 +53,13 @@ public struct RangeValue: Sendable, Equatable {
         return bounds(count: 0)
     }
 
-    /// Number of integers in a range with both bounds.
-    public var count: Int? { fullBounds?.count }
+    /// Number of integers in a range with both bounds (nil when partial, or when the count does
+    /// not fit in an Int, as in -9e18..<9e18).
+    public var count: Int? {
+        guard let bounds = fullBounds else { return nil }
+        let (count, overflow) = bounds.upperBound.subtractingReportingOverflow(bounds.lowerBound)
+        return overflow ? nil : count
+    }
 }
 
 extension Value {
