@@ -1,3 +1,4 @@
+import MorphEngine
 import Testing
 @testable import MorphScript
 
@@ -125,6 +126,34 @@ struct ErrorTests {
         let e = try #require(h.failure("for i in 0..<3 { }"))
         #expect(e.kind == "Interrupted")
         #expect(e.traceback.last?.hasPrefix("Interrupted:") == true)
+    }
+
+    /// Answers input() and requests an interrupt while doing so, as a front end may.
+    final class InterruptingInput: InputReader {
+        let token: CancellationToken
+        init(_ token: CancellationToken) { self.token = token }
+        func readLine(prompt: String, password: Bool) throws -> String {
+            token.cancel()
+            return "done"
+        }
+    }
+
+    @Test func anInterruptDuringAStatementThatCompletesEndsTheCell() throws {
+        let token = CancellationToken()
+        let h = Harness(input: ScriptedInput())
+        let context = ExecutionContext(output: h.sink, input: InterruptingInput(token), cancellation: token,
+                                       workingDirectory: "/tmp", executionCount: 1)
+        try h.run("let kept = 1")
+        do {
+            _ = try h.session.execute("let answer = input(\"?\")\nlet after = 2", in: context)
+            Issue.record("the cell was not interrupted")
+        } catch {
+            #expect(error.kind == "Interrupted")
+            #expect(error.line == 1)
+        }
+        #expect(h.session.value(of: "answer") == nil, "the interrupted statement binds nothing")
+        #expect(h.session.value(of: "after") == nil)
+        #expect(try h.run("kept") == "1")
     }
 
     @Test func stdinNotAllowed() throws {

@@ -35,12 +35,17 @@ final class Interpreter {
         do throws(ScriptError) {
             try checkCancellation(at: statement.start)
             if case .expression(let expr) = statement.kind {
-                return try eval(expr)
+                let value = try eval(expr)
+                // An interrupt that arrived while the statement ran ends the cell, even when the
+                // statement finished before it next checked.
+                try checkCancellation(at: statement.start)
+                return value
             }
             let flow = try exec(statement)
             if flow != .normal {
                 throw ScriptError("SyntaxError", "'break' and 'continue' are only allowed inside a loop", at: statement.start)
             }
+            try checkCancellation(at: statement.start)
             return nil
         } catch {
             for (name, old) in journal {
