@@ -27,6 +27,10 @@ import Testing
         let empty = TrainingProgress(epoch: 0, epochs: 0, batch: 0, batches: 0, loss: 0, imagesPerSecond: 0, secondsLeft: -1)
         #expect(empty.fractionDone == 0)
         #expect(empty.plainText().contains("? left"))
+        #expect(!done.plainText().contains("NaN") && !done.plainText().contains("0 img/s"))
+        let starting = TrainingProgress(title: "PCA", epoch: 1, epochs: 1, batch: 0, batches: 4, loss: .nan, imagesPerSecond: 0,
+                                        note: "fitting in closed form on 512 images")
+        #expect(starting.plainText() == "PCA · fitting in closed form on 512 images")
         let bundle = MimeBundle(progress: done)
         #expect(bundle.data["text/html"] != nil && bundle.plainText != nil)
     }

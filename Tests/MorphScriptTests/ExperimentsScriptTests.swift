@@ -82,6 +82,20 @@ struct ExperimentsScriptTests {
             }
         }
         #expect(!ids.isEmpty && Set(ids).count == 1)
+        // The first display, before any batch, says it is starting (no NaN loss, no 0 img/s).
+        guard case .display(let first, _)? = h.sink.events.first(where: { if case .display = $0 { return true }; return false }) else {
+            Issue.record("no progress display")
+            return
+        }
+        #expect(first.plainText?.contains("starting: 2 epochs of 4 batches (128 images)") == true, "\(first.plainText ?? "")")
+        #expect(first.plainText?.contains("NaN") == false)
+        try h.run("let pca = PCA(latent: 2)\ntrain(pca, on: data)")
+        let pcaLines = h.sink.events.compactMap { event -> String? in
+            if case .update(let b, _) = event { return b.plainText }
+            return nil
+        }
+        #expect(pcaLines.last?.contains("fitted in closed form, L2 recover loss") == true, "\(pcaLines.last ?? "")")
+        #expect(pcaLines.allSatisfy { !$0.contains("NaN") && !$0.contains(" 0 img/s") })
         guard case .update(let last, _)? = h.sink.events.last(where: { if case .update = $0 { return true }; return false }) else {
             Issue.record("no progress update")
             return

@@ -28,10 +28,13 @@ public struct TrainingProgress: Sendable, Equatable {
     public var lossHistory: [Double]
     /// Whether the run has ended (the display then shows the total instead of the time left).
     public var finished: Bool
+    /// What to say instead of the counters ("starting", "fitted in closed form"), if anything.
+    public var note: String?
 
     /// A progress state.
     public init(title: String = "", epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Double,
-                imagesPerSecond: Double, secondsLeft: Double? = nil, lossHistory: [Double] = [], finished: Bool = false) {
+                imagesPerSecond: Double, secondsLeft: Double? = nil, lossHistory: [Double] = [], finished: Bool = false,
+                note: String? = nil) {
         self.title = title
         self.epoch = epoch
         self.epochs = epochs
@@ -42,6 +45,7 @@ public struct TrainingProgress: Sendable, Equatable {
         self.secondsLeft = secondsLeft
         self.lossHistory = lossHistory
         self.finished = finished
+        self.note = note
     }
 
     /// The fraction of the run done, in [0, 1].
@@ -52,14 +56,20 @@ public struct TrainingProgress: Sendable, Equatable {
         return min(max(done / Double(epochs * batches), 0), 1)
     }
 
-    /// One line: "Conv · epoch 2/5 · batch 120/469 · loss 23.41 · 1830 img/s · 0:42 left".
+    /// One line: "Conv · epoch 2/5 · batch 120/469 · loss 23.41 · 1830 img/s · 0:42 left", or the
+    /// note ("Conv · starting: 5 epochs of 469 batches"); never a NaN loss or a speed of 0.
     public func plainText() -> String {
         var parts: [String] = []
         if !title.isEmpty { parts.append(title) }
+        if let note {
+            parts.append(note)
+            if finished { parts.append("done") }
+            return parts.joined(separator: " · ")
+        }
         parts.append("epoch \(epoch)/\(epochs)")
         parts.append("batch \(batch)/\(batches)")
-        parts.append("loss " + NumberText.significant(loss, digits: 4))
-        parts.append(NumberText.significant(imagesPerSecond, digits: 3) + " img/s")
+        if loss.isFinite { parts.append("loss " + NumberText.significant(loss, digits: 4)) }
+        if imagesPerSecond > 0 { parts.append(NumberText.significant(imagesPerSecond, digits: 3) + " img/s") }
         if finished {
             parts.append("done")
         } else if let secondsLeft {

@@ -167,15 +167,19 @@ enum Training {
         var throttle = UpdateThrottle(interval: updateInterval)
         let start = ContinuousClock.now
         let title = model.name
-        func progress(finished: Bool, note: String? = nil) -> MimeBundle {
+        func progress(finished: Bool, note: String? = nil, status: String? = nil) -> MimeBundle {
             let state = TrainingProgress(
                 title: note.map { "\(title) (\($0))" } ?? title, epoch: meter.epoch + 1, epochs: max(epochs, 1),
                 batch: meter.batchesDone == 0 ? 0 : meter.batch + 1, batches: batchesPerEpoch, loss: meter.loss,
                 imagesPerSecond: meter.imagesPerSecond, secondsLeft: meter.secondsLeft,
-                lossHistory: meter.lossCurve(points: 200), finished: finished)
+                lossHistory: meter.lossCurve(points: 200), finished: finished, note: status)
             return MimeBundle(progress: state)
         }
-        output.display(progress(finished: false), displayID: displayID)
+        // The first display says it is starting (a terminal client shows only this one).
+        let starting = model.model.isPrincipalComponents
+            ? "fitting in closed form on \(imageCount) images"
+            : "starting: \(epochs) epoch\(epochs == 1 ? "" : "s") of \(batchesPerEpoch) batch\(batchesPerEpoch == 1 ? "" : "es") (\(imageCount) images)"
+        output.display(progress(finished: false, status: starting), displayID: displayID)
 
         var failure: Error?
         do {
@@ -193,6 +197,9 @@ enum Training {
         let history = model.model.lastHistory.map { HistoryValue(modelName: model.name, history: $0, provenance: provenance) }
         if let history { model.lastHistory = history }
         switch failure {
+        case nil where model.model.isPrincipalComponents:
+            let loss = history?.trainLoss.last.map { ", L2 recover loss \(NumberText.significant($0))" } ?? ""
+            output.updateDisplay(progress(finished: true, status: "fitted in closed form\(loss)"), displayID: displayID)
         case nil:
             output.updateDisplay(progress(finished: true), displayID: displayID)
         case is Interrupted:
