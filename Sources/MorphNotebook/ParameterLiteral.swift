@@ -12,10 +12,15 @@ public enum ParameterLiteral {
         else {
             throw NotebookError("-p \(argument): '\(name)' is not a valid variable name (letters, digits and _, not starting with a digit)")
         }
+        // A bare word is a string, as in papermill (-p dataset=mnist): quoted for MorphScript.
+        if let first = value.unicodeScalars.first, first == "_" || first.properties.isAlphabetic, value != "true", value != "false",
+           value.unicodeScalars.allSatisfy({ $0 == "_" || $0 == "-" || $0 == "." || $0.properties.isAlphabetic || ("0"..."9").contains($0) }) {
+            return (name, "\"" + value + "\"")
+        }
         var scanner = LiteralScanner(Array(value.unicodeScalars))
         guard scanner.literal(depth: 0), scanner.atEnd else {
             throw NotebookError(
-                "-p \(argument): '\(value)' is not a MorphScript literal; use a number (3, 0.5), true/false, a quoted string (-p \(name)='\"text\"') or a list ([0, 1])")
+                "-p \(argument): '\(value)' is not a MorphScript literal; use a number (3, 0.5), true/false, a word (mnist), a quoted string (-p \(name)='\"two words\"') or a list ([0, 1])")
         }
         return (name, value)
     }

@@ -68,7 +68,12 @@ import Testing
         #expect(!name.contains(" "))
     }
 
-    @Test(arguments: ["epochs", "=3", "2x=1", "x=", "x=mnist", #"x="a\(b)""#, "x=[1,", "x=1 2", "x=1.", #"x="open"#])
+    @Test(arguments: [("dataset=mnist", "\"mnist\""), ("data=fashion-mnist", "\"fashion-mnist\""), ("flag=true", "true"), ("n=12", "12")])
+    func aBareWordIsAString(_ argument: String, _ expected: String) throws {
+        #expect(try ParameterLiteral.parse(argument).literal == expected)
+    }
+
+    @Test(arguments: ["epochs", "=3", "2x=1", "x=", "x=two words", #"x="a\(b)""#, "x=[1,", "x=1 2", "x=1.", #"x="open"#, "x=a\"b"])
     func rejectsNonLiterals(_ argument: String) {
         #expect(throws: NotebookError.self) { try ParameterLiteral.parse(argument) }
     }

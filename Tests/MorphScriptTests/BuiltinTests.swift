@@ -95,6 +95,7 @@ struct BuiltinTests {
         h.workingDirectory = directory
         try h.run("export([1, 2.5, \"a,b\"], to: \"out/values.csv\")\nexport([[1, 2], [3, 4]], to: \"grid.csv\")\nexport(\"hello\", to: \"note.txt\")\nexport([1, 2], to: \"v.json\")")
         #expect(read("\(directory)/out/values.csv") == "1\n2.5\n\"a,b\"\n")
+        #expect(h.sink.text().contains("exported Array to \(directory)/out/values.csv (12 bytes)\n"), "\(h.sink.text())")
         #expect(read("\(directory)/grid.csv") == "1,2\n3,4\n")
         #expect(read("\(directory)/note.txt") == "hello\n")
         #expect(try JSON.parse(read("\(directory)/v.json") ?? "") == JSON.array([1, 2]))

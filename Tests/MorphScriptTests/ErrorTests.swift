@@ -169,3 +169,16 @@ struct ErrorTests {
         #expect(error("break")?.kind == "SyntaxError")
     }
 }
+
+/// A variable named like a builtin (a notebook parameter `dataset = "mnist"`) keeps the builtin callable.
+struct ShadowingTests {
+    @Test func aVariableDoesNotHideABuiltinFromCalls() throws {
+        let h = Harness()
+        try h.run("let count = 3\nlet round = [1.24]")
+        #expect(try h.run("count([1, 2])") == "2")
+        #expect(try h.run("count + 1") == "4")
+        #expect(try h.run("round(round[0], digits: 1)") == "1.2")
+        try h.run("let dataset = \"synthetic\"")
+        #expect(try h.run("dataset(dataset, classes: [0, 1], train: 8, test: 4).classes") == "[0, 1]")
+    }
+}

@@ -7,7 +7,7 @@ extension Library {
         .function("export", [
             .positional("value", .any, doc: "what to write"),
             .labeled("to", .string, doc: "the file; its extension (.png, .svg, .csv, .json, .txt, …) picks the format; relative paths start at the notebook's directory"),
-        ], summary: "Writes a value's file form (picked by the file extension).",
+        ], summary: "Writes a value's file form (picked by the file extension) and says where it wrote.",
         doc: "Parent directories are created; the file is replaced atomically.\nExample:\n    export([1, 2, 3], to: \"results/values.csv\")\n    export(strip, to: \"figures/morph.png\")") { call in
             let value = call.arguments["value"]
             let path = try call.arguments.string("to")
@@ -20,7 +20,10 @@ extension Library {
                 let hint = possible.isEmpty ? "" : "; it can be exported as " + possible.map { ".\($0)" }.joined(separator: ", ")
                 throw call.arguments.error("ValueError", "cannot export a \(value.typeName) as .\(fileExtension)\(hint)", at: "to")
             }
-            try FileWriter.write(bytes, to: call.context.resolve(path: path))
+            let resolved = call.context.resolve(path: path)
+            try FileWriter.write(bytes, to: resolved)
+            let size = bytes.count < 10_000 ? "\(bytes.count) bytes" : NumberText.significant(Double(bytes.count) / 1024, digits: 3) + " KB"
+            call.context.write("exported \(value.typeName) to \(resolved) (\(size))\n")
             return .none
         },
     ])

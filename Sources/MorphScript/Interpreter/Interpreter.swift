@@ -456,7 +456,12 @@ final class Interpreter {
         if case .identifier(let name) = callee.kind, lookup(name) == nil, registry.functions[name] == nil {
             throw nameError(name, at: callee.start, called: true)
         }
-        let function = try eval(callee)
+        var function = try eval(callee)
+        // A variable named like a builtin (a parameter `dataset = "mnist"`) does not hide the
+        // builtin from calls: `dataset(dataset)` calls the builtin with the variable.
+        if case .identifier(let name) = callee.kind, registry.functions[name] != nil, !function.isFunction {
+            function = .function(name)
+        }
         guard case .function(let name) = function, let overloads = registry.functions[name] else {
             throw ScriptError("TypeError", "a \(function.typeName) is not a function and cannot be called", at: callee.start)
         }

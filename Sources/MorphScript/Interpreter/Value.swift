@@ -93,6 +93,12 @@ extension Value {
         }
     }
 
+    /// Whether the value is a builtin function.
+    public var isFunction: Bool {
+        if case .function = self { return true }
+        return false
+    }
+
     /// Whether the value is absent.
     public var isNone: Bool {
         if case .none = self { return true }
