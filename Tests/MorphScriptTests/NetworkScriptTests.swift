@@ -117,3 +117,23 @@ struct NetworkScriptTests {
         #expect(help.sink.text().contains("Construction 1") || help.sink.displayed.contains { $0.plainText?.contains("Construction 1") == true })
     }
 }
+
+/// Figures readable where people look: a strip carries its caption in its pixels.
+struct PictureCaptionTests {
+    @Test func aStripHasACaptionBandUnderItsImages() throws {
+        let h = Harness()
+        try h.run("let data = dataset(\"synthetic\", classes: [0, 1], train: 16, test: 8)\nlet m = AutoEncoder(latent: 2)")
+        try h.run("let strip = interpolate(m, from: data.test[0], to: data.test[1], steps: 4)")
+        guard case .host(let picture as PictureValue) = h.session.value(of: "strip") else {
+            Issue.record("interpolate did not return a picture")
+            return
+        }
+        let image = picture.image
+        // One row of 6 images of 28×28 at scale 2 with 2-pixel padding: 60 pixels; the rest is the caption.
+        let rows = 28 * 2 + 2 * 2
+        #expect(image.height > rows + 8, "\(image.height)")
+        let band = (rows..<image.height).flatMap { y in (0..<image.width).map { x in image.pixels[(y * image.width + x) * image.channels] } }
+        #expect(band.contains { $0 < 128 }, "the caption band is blank")
+        #expect(picture.caption.contains("L2 recover loss"))
+    }
+}

@@ -66,9 +66,10 @@ public final class TableValue: HostValue {
 }
 
 /// An image produced by an experiment (interpolation strips, reconstructions, Jacobian maps):
-/// PNG with a caption and provenance; exported as .png/.html.
+/// PNG with a caption and provenance; exported as .png/.html. The caption is also drawn into
+/// the image, under it: JupyterLab shows a bundle's PNG and not its text, and exported files travel alone.
 public final class PictureValue: HostValue {
-    /// The pixels.
+    /// The pixels, the caption band included.
     public let image: RasterImage
     /// The caption (e.g. "ConvAutoEncoder, L2 recover loss 7.57").
     public let caption: String
@@ -77,7 +78,7 @@ public final class PictureValue: HostValue {
 
     /// A picture from its parts.
     public init(image: RasterImage, caption: String, provenance: Provenance) {
-        self.image = image
+        self.image = caption.isEmpty ? image : (try? ImageGrid.compose([image], columns: 1, padding: 0, caption: caption)) ?? image
         self.caption = caption
         self.provenance = provenance
     }
