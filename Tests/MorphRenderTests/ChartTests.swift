@@ -18,9 +18,45 @@ import Testing
         let texts = elements.filter { $0.name == "text" }.map(\.text)
         #expect(texts.contains("Jacobian norm & steps <T=11>"))
         #expect(texts.contains("Shallow <PCA> & \"linear\""))
-        #expect(texts.contains("‖J‖_F"))
+        // Subscripts are drawn as such: ‖J‖ then a lowered, smaller F.
+        #expect(texts.contains("‖J‖"))
+        let sub = try #require(elements.first { $0.name == "tspan" && $0.text == "F" })
+        #expect(sub.attributes["baseline-shift"] == "sub")
         #expect(texts.contains("t"))
         #expect(svg.contains("sans-serif"))
+    }
+
+    @Test func legendsAreNeverCutOffAndGroupsShareAHue() throws {
+        // Twelve series, in pairs of a group: the legend on the right holds every name inside
+        // the SVG, the pairs share a colour and the second of each pair is dashed.
+        var series: [Series] = []
+        for k in 0..<12 {
+            var s = try Series(name: "Model \(k / 2), \(k % 2 == 0 ? "within" : "across")", x: [1, 2, 3], y: [Double(k), Double(k) + 1, 0])
+            s.group = "model \(k / 2)"
+            series.append(s)
+        }
+        let chart = Chart(title: "Loss per epoch", xLabel: "epoch", yLabel: "loss", series: series)
+        let svg = chart.svg()
+        let elements = try checkXML(svg)
+        let root = try #require(elements.first)
+        let width = Double(root.attributes["width"] ?? "") ?? 0, height = Double(root.attributes["height"] ?? "") ?? 0
+        let legend = elements.filter { $0.name == "text" && $0.text.hasPrefix("Model ") }
+        #expect(legend.count == 12)
+        for text in legend {
+            let x = Double(text.attributes["x"] ?? "") ?? .infinity, y = Double(text.attributes["y"] ?? "") ?? .infinity
+            // A generous glyph width (0.62 em at 12 px) still fits.
+            #expect(x + Double(text.text.count) * 12 * 0.62 <= width, "\(text.text) runs past the right edge")
+            #expect(y + 6 <= height, "\(text.text) is below the bottom")
+        }
+        #expect(chart.seriesColors[0] == chart.seriesColors[1] && chart.seriesColors[0] != chart.seriesColors[2])
+        #expect(chart.seriesDashes[0] == nil && chart.seriesDashes[1] != nil)
+        #expect(svg.contains("stroke-dasharray"))
+        // The x axis of whole epochs has whole ticks only.
+        let ticks = elements.filter { $0.name == "text" && Double($0.text) != nil }.map(\.text)
+        #expect(!ticks.contains("1.5") && ticks.contains("2"))
+        // Past ten groups, lines are dashed as well as coloured.
+        let many = Chart(title: "", xLabel: "", yLabel: "", series: try (0..<12).map { try Series(name: "s\($0)", x: [0, 1], y: [0, 1]) })
+        #expect(many.seriesDashes.prefix(10).allSatisfy { $0 == nil } && many.seriesDashes[10] != nil)
     }
 
     @Test func svgHasAxesTicksBandsLegendAndClipping() throws {

@@ -5,7 +5,7 @@ extension Chart {
     public func raster(scale: Int = 2) -> RasterImage {
         let z = Double(min(max(scale, 1), 4))
         let layout = _ChartLayout(self)
-        let W = max(width, 160), H = max(height, 120)
+        let W = max(width, 160), H = layout.height
         let samples = 3
         var p = _Painter(width: Int(Double(W) * z), height: Int(Double(H) * z), samples: samples)
         func font(_ size: Double) -> Int { max(1, Int((size / 9.6 * Double(samples) * z).rounded())) }

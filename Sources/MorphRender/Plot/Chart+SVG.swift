@@ -12,7 +12,7 @@ extension Chart {
     public func svg() -> String {
         let layout = _ChartLayout(self)
         var w = _SVGWriter()
-        let W = max(width, 160), H = max(height, 120)
+        let W = max(width, 160), H = layout.height
         w.open("svg", ["xmlns": "http://www.w3.org/2000/svg", "width": "\(W)", "height": "\(H)",
                        "viewBox": "0 0 \(W) \(H)", "font-family": Chart.fontFamily, "font-size": "12"])
         if !title.isEmpty { w.element("title", text: title) }
@@ -34,6 +34,7 @@ extension Chart {
 
         // Data.
         let colors = seriesColors
+        let dashes = seriesDashes
         w.open("g", ["clip-path": "url(#\(clipID))"])
         for (i, s) in series.enumerated() where s.hasBand {
             let d = layout.bandPath(s)
@@ -42,8 +43,10 @@ extension Chart {
         for (i, s) in series.enumerated() where s.mark != .points {
             let d = layout.linePath(s)
             if !d.isEmpty {
-                w.empty("path", ["d": d, "fill": "none", "stroke": colors[i], "stroke-width": "2",
-                                 "stroke-linejoin": "round", "stroke-linecap": "round"])
+                var attributes = ["d": d, "fill": "none", "stroke": colors[i], "stroke-width": "2",
+                                  "stroke-linejoin": "round", "stroke-linecap": "round"]
+                if let dash = dashes[i] { attributes["stroke-dasharray"] = dash; attributes["stroke-linecap"] = "butt" }
+                w.empty("path", attributes)
             }
         }
         let scatter = series.allSatisfy { $0.mark == .points }
@@ -79,17 +82,17 @@ extension Chart {
         // Axis titles and the chart title.
         if !xLabel.isEmpty {
             w.element("text", ["x": _SVGWriter.n(plot.x + plot.width / 2), "y": _SVGWriter.n(layout.xLabelBaseline),
-                               "text-anchor": "middle", "font-size": "13", "fill": "#222222"], text: xLabel)
+                               "text-anchor": "middle", "font-size": "13", "fill": "#222222"], rich: xLabel)
         }
         if !yLabel.isEmpty {
             let cx = 18.0, cy = plot.y + plot.height / 2
             w.element("text", ["x": _SVGWriter.n(cx), "y": _SVGWriter.n(cy), "text-anchor": "middle", "font-size": "13",
-                               "fill": "#222222", "transform": "rotate(-90 \(_SVGWriter.n(cx)) \(_SVGWriter.n(cy)))"], text: yLabel)
+                               "fill": "#222222", "transform": "rotate(-90 \(_SVGWriter.n(cx)) \(_SVGWriter.n(cy)))"], rich: yLabel)
         }
         if !title.isEmpty {
             w.element("text", ["x": _SVGWriter.n(Double(W) / 2), "y": "24", "text-anchor": "middle",
                                "font-size": _SVGWriter.n(layout.titleSize), "font-weight": "600", "fill": "#111111"],
-                      text: layout.titleText)
+                      rich: layout.titleText)
         }
 
         // Legend.
@@ -104,13 +107,15 @@ extension Chart {
                 if s.mark == .points {
                     w.empty("circle", ["cx": _SVGWriter.n(x + 10), "cy": _SVGWriter.n(y), "r": "4", "fill": colors[i]])
                 } else {
-                    w.empty("path", ["d": "M\(_SVGWriter.n(x)) \(_SVGWriter.n(y))h20", "stroke": colors[i], "stroke-width": "2.5"])
+                var swatch = ["d": "M\(_SVGWriter.n(x)) \(_SVGWriter.n(y))h20", "stroke": colors[i], "stroke-width": "2.5"]
+                    if let dash = dashes[i] { swatch["stroke-dasharray"] = dash }
+                    w.empty("path", swatch)
                     if s.mark == .lineAndPoints {
                         w.empty("circle", ["cx": _SVGWriter.n(x + 10), "cy": _SVGWriter.n(y), "r": "3", "fill": colors[i]])
                     }
                 }
                 w.element("text", ["x": _SVGWriter.n(x + 26), "y": _SVGWriter.n(y), "dy": "0.32em"],
-                          text: layout.legendNames[i])
+                          rich: layout.legendNames[i])
             }
             w.close("g")
         }

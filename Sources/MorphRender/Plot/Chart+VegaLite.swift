@@ -63,10 +63,20 @@ extension Chart {
             case .lineAndPoints: markSpec = ["type": "line", "strokeWidth": 2, "point": ["filled": true, "size": 30]]
             case .points: markSpec = ["type": "point", "filled": true, "size": scatter ? 24 : 30, "opacity": 0.8]
             }
+            var encoding: JSON = ["x": x, "y": y("y"), "color": color, "tooltip": tooltip]
+            let dashes = seriesDashes
+            if mark != .points, dashes.contains(where: { $0 != nil }) {
+                // The same dashes as the SVG: a group's second series and those past ten colours.
+                let ranges: [JSON] = dashes.map { dash in
+                    .array((dash ?? "1 0").split(separator: " ").compactMap { Double($0) }.map { .number($0) })
+                }
+                encoding["strokeDash"] = ["field": "series", "type": "nominal", "legend": nil,
+                                          "scale": ["domain": .array(series.map { .string($0.name) }), "range": .array(ranges)]]
+            }
             layers.append([
                 "transform": only(names),
                 "mark": markSpec,
-                "encoding": ["x": x, "y": y("y"), "color": color, "tooltip": tooltip],
+                "encoding": encoding,
             ])
         }
         if layers.isEmpty {

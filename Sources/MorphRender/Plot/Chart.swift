@@ -62,9 +62,36 @@ public struct Chart: Sendable, Equatable {
 
     /// The colour of each series.
     public var seriesColors: [String] {
-        let palette = Palette.colors(count: series.count)
-        guard let colors, !colors.isEmpty else { return palette }
-        return series.indices.map { $0 < colors.count ? colors[$0] : palette[$0] }
+        let groups = seriesGroups
+        let palette = Palette.colors(count: (groups.max() ?? -1) + 1)
+        guard let colors, !colors.isEmpty else { return groups.map { palette[$0] } }
+        return series.indices.map { $0 < colors.count ? colors[$0] : palette[groups[$0]] }
+    }
+
+    /// Each series' colour group: series with the same `group` share one, others get their own.
+    var seriesGroups: [Int] {
+        var index: [String: Int] = [:]
+        var next = 0
+        return series.map { s in
+            if let g = s.group, let known = index[g] { return known }
+            defer { next += 1 }
+            if let g = s.group { index[g] = next }
+            return next
+        }
+    }
+
+    /// Each series' SVG dash pattern, nil for solid: the second and later series of a group, and
+    /// every series past the palette's ten colours, are dashed so no two look alike.
+    public var seriesDashes: [String?] {
+        let patterns = ["6 3", "2 3", "8 3 2 3", "1 2"]
+        let groups = seriesGroups
+        var seen: [Int: Int] = [:]
+        return groups.map { g in
+            let rank = seen[g, default: 0]
+            seen[g] = rank + 1
+            let style = rank + g / Palette.tableau10.count
+            return style == 0 ? nil : patterns[(style - 1) % patterns.count]
+        }
     }
 
     /// Whether a value can be drawn on the y axis (finite, and positive on a log axis).

@@ -11,6 +11,8 @@ struct _ChartLayout {
     static let legendNameLimit = 28
     /// A rough average glyph width of a sans-serif face, as a fraction of the font size.
     static let glyphWidth = 0.56
+    /// How much wider than `glyphWidth` legend text is allowed to be (capitals, wide fonts).
+    static let legendGlyphFactor = 1.15
 
     let chart: Chart
     let bounds: (x: ClosedRange<Double>, y: ClosedRange<Double>)?
@@ -27,11 +29,21 @@ struct _ChartLayout {
     let titleSize: Double
     /// The baseline of the x axis title.
     let xLabelBaseline: Double
+    /// The chart's height in pixels: the requested one, or more when a legend on the right needs it.
+    let height: Int
     let identity: String
 
-    /// The width in pixels of `text` at `size`, estimated for a sans-serif face.
+    /// The width in pixels of `text` at `size`, estimated for a sans-serif face (subscripts,
+    /// written `_x` or `_{…}`, count at three quarters of a glyph).
     static func textWidth(_ text: String, size: Double) -> Double {
-        Double(text.count) * size * glyphWidth
+        var count = 0
+        var previous: Character = " "
+        for c in text {
+            // "_{" and "^{" and "}" are markup, not glyphs.
+            if !(c == "{" && (previous == "_" || previous == "^")) && c != "}" { count += 1 }
+            previous = c
+        }
+        return Double(count) * size * glyphWidth
     }
 
     init(_ chart: Chart) {
@@ -65,16 +77,22 @@ struct _ChartLayout {
         let wide = named && 26 + longest + 24 > W / 3
         let legendBelow = wide && Double(row + 1) * 20 + 8 <= H * 0.25
         let nameLimit = wide && !legendBelow
-            ? max(6, Int((W * 0.4 - 50) / (12 * _ChartLayout.glyphWidth)))
+            ? max(6, Int((W * 0.4 - 54) / (12 * _ChartLayout.glyphWidth * _ChartLayout.legendGlyphFactor)))
             : _ChartLayout.legendNameLimit
         legendNames = chart.series.map { _ChartLayout.truncated($0.name, to: nameLimit) }
-        let sideWidth = named ? 26 + (legendNames.map { _ChartLayout.textWidth($0, size: 12) }.max() ?? 0) + 24 : 0
+        // The entry starts 16 px right of the plot and its text 26 px further; names are measured
+        // generously (wide letters), with 12 px to spare, so no font runs them past the edge.
+        let sideWidth = named ? 16 + 26 + (legendNames.map { _ChartLayout.textWidth($0, size: 12) * _ChartLayout.legendGlyphFactor }.max() ?? 0) + 12 : 0
         let legendRows = legendBelow ? (flow.last?.row ?? 0) + 1 : 0
 
         let top: Double = chart.title.isEmpty ? 16 : 42
         let axisBottom: Double = chart.xLabel.isEmpty ? 32 : 54
         let bottom = axisBottom + (legendBelow ? Double(legendRows) * 20 + 8 : 0)
-        let plotHeight = max(H - top - bottom, 40)
+        // A legend on the right is never cut off: the chart grows to hold all its entries.
+        let sideLegend = named && !legendBelow ? 8 + Double(chart.series.count) * 20 : 0
+        let fullHeight = max(H, (top + sideLegend + bottom).rounded(.up))
+        height = Int(fullHeight)
+        let plotHeight = max(fullHeight - top - bottom, 40)
 
         // The y axis first: its labels decide the left margin.
         var yRange = bounds?.y ?? 0...1
@@ -92,14 +110,15 @@ struct _ChartLayout {
         let right = legendBelow || !named ? 20 : max(20, sideWidth)
         let plotWidth = max(W - left - right, 60)
 
-        // As many x ticks as fit their labels.
+        // As many x ticks as fit their labels; whole numbers only when every x is one (epochs).
+        let integral = !chart.series.isEmpty && chart.series.allSatisfy { $0.x.allSatisfy { $0.isFinite && $0 == $0.rounded() } }
         var target = max(3, Int(plotWidth / 70))
-        var xAxis = _Axis.linear(xRange, target: target, nice: false)
+        var xAxis = _Axis.linear(xRange, target: target, nice: false, integers: integral)
         while target > 2 {
             let widest = (xAxis.labels.map { Double($0.count) }.max() ?? 1) * 12 * _ChartLayout.glyphWidth
             if Double(xAxis.ticks.count) * (widest + 12) <= plotWidth { break }
             target -= 1
-            xAxis = _Axis.linear(xRange, target: target, nice: false)
+            xAxis = _Axis.linear(xRange, target: target, nice: false, integers: integral)
         }
         self.xAxis = xAxis
         self.yAxis = yAxis

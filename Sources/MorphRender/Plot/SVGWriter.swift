@@ -51,4 +51,40 @@ struct _SVGWriter {
         start(name, attributes)
         text += ">" + Markup.escape(content) + "</" + name + ">\n"
     }
+
+    /// An element whose text may hold subscripts and superscripts written as in TeX: "‖J‖_F",
+    /// "z_{k+1}", "x^2" are drawn lowered or raised and smaller.
+    mutating func element(_ name: String, _ attributes: [String: String] = [:], rich content: String) {
+        start(name, attributes)
+        text += ">" + _SVGWriter.richText(content) + "</" + name + ">\n"
+    }
+
+    /// Escaped text with `_x`, `_{…}`, `^x` and `^{…}` as SVG tspans.
+    static func richText(_ content: String) -> String {
+        let scalars = Array(content)
+        var out = "", i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if (c == "_" || c == "^"), i + 1 < scalars.count, i > 0, scalars[i - 1] != " " {
+                var script = ""
+                var j = i + 1
+                if scalars[j] == "{", let close = scalars[j...].firstIndex(of: "}") {
+                    script = String(scalars[(j + 1)..<close])
+                    j = close + 1
+                } else if scalars[j].isLetter || scalars[j].isNumber {
+                    script = String(scalars[j])
+                    j += 1
+                }
+                if !script.isEmpty {
+                    let shift = c == "_" ? "sub" : "super"
+                    out += "<tspan baseline-shift=\"\(shift)\" font-size=\"75%\">" + Markup.escape(script) + "</tspan>"
+                    i = j
+                    continue
+                }
+            }
+            out += Markup.escape(String(c))
+            i += 1
+        }
+        return out
+    }
 }

@@ -22,6 +22,9 @@ public struct Series: Sendable, Equatable {
     public private(set) var upper: [Double]?
     /// How the points are drawn.
     public var mark: SeriesMark
+    /// Series of one group share a colour (e.g. one model's "within" and "across" curves); the
+    /// second and later of a group are dashed. Nil: a group of its own.
+    public var group: String? = nil
 
     /// A series from x and y values of equal length (non-finite values leave gaps).
     public init(name: String, x: [Double], y: [Double], mark: SeriesMark = .line) throws(RenderError) {

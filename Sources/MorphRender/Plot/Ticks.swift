@@ -12,8 +12,9 @@ struct _Axis {
     var labels: [String]
     var log: Bool
 
-    /// A linear axis covering `range` with about `target` ticks; `nice` extends the domain to whole ticks.
-    static func linear(_ range: ClosedRange<Double>, target: Int, nice: Bool) -> _Axis {
+    /// A linear axis covering `range` with about `target` ticks; `nice` extends the domain to whole
+    /// ticks; `integers` keeps the step a whole number (an axis of epochs has no tick at 1.5).
+    static func linear(_ range: ClosedRange<Double>, target: Int, nice: Bool, integers: Bool = false) -> _Axis {
         var lo = range.lowerBound, hi = range.upperBound
         let magnitude = max(abs(lo), abs(hi))
         if hi - lo <= magnitude * 1e-9 {
@@ -29,6 +30,7 @@ struct _Axis {
         var step = niceStep((hi - lo) / Double(min(max(target, 1), 50)))
         // At least two ticks inside the range (the range spans several steps, so this ends quickly).
         for _ in 0..<8 where floor(hi / step + 1e-9) - ceil(lo / step - 1e-9) < 1 { step = smallerStep(step) }
+        if integers { step = max(1, step.rounded()) }
         if nice {
             lo = floor(lo / step + 1e-9) * step
             hi = ceil(hi / step - 1e-9) * step

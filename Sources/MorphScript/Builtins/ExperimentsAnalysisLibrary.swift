@@ -213,9 +213,11 @@ extension Library {
                 let t = study.positions
                 for (kind, band) in [("within class", study.withinBand), ("across classes", study.acrossBand)] {
                     guard let band else { continue }
-                    series.append(try ExperimentsSupport.run(call) {
+                    var bandSeries = try ExperimentsSupport.run(call) {
                         try Series.band(name: "\(name), \(kind)", x: t, mean: band.mean, sd: band.standardDeviation)
-                    })
+                    }
+                    bandSeries.group = name  // one model's within and across bands share a hue
+                    series.append(bandSeries)
                 }
                 if !study.lemma1Holds { failures.append(name) }
                 data["\(index) \(name)"] = study.json
@@ -394,9 +396,11 @@ private func comparison(_ call: Invocation) throws(ScriptError) -> Value {
         if tracked, let t = h.tracked {
             for (i, example) in t.examples.enumerated() {
                 let y = (try? t.series(forExample: i)) ?? []
-                series.append(try ExperimentsSupport.run(call) {
+                var exampleSeries = try ExperimentsSupport.run(call) {
                     try Series(name: "\(h.modelName), \(example)", x: (1...max(1, y.count)).prefix(y.count).map(Double.init), y: y)
-                })
+                }
+                exampleSeries.group = "\(k) \(h.modelName)"  // one model's examples share a hue
+                series.append(exampleSeries)
             }
         } else {
             let y = h.testLoss.isEmpty ? h.trainLoss : h.testLoss
