@@ -101,6 +101,8 @@ import Testing
         #expect(Array(image.pixel(x: 0, y: 0)) == [0x44, 0x01, 0x54])
         #expect(Array(image.pixel(x: 0, y: 1)) == [0xFD, 0xE7, 0x25])
         #expect(Heatmap.range(of: [[1, 1]]) == 0.5...1.5)
+        #expect(Heatmap.barLabels(for: 7.74e-34...0.0336) == ["0.0336", "0.0168", "0"])
+        #expect(Heatmap.barLabels(for: -2...2) == ["2", "0", "-2"])
     }
 
     @Test func heatmapGridAddsAColourBar() throws {

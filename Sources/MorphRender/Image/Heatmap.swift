@@ -63,13 +63,21 @@ public enum Heatmap {
 
     /// A vertical colour bar `height` pixels tall, high values on top, labelled with its
     /// maximum, middle and minimum in the bitmap font at `scale`.
+    /// The colour bar's labels, top to bottom: the upper bound, the middle and the lower bound,
+    /// three significant digits; a value a millionth of the larger bound or less reads as 0
+    /// (not 7.74e-34).
+    static func barLabels(for range: ClosedRange<Double>) -> [String] {
+        let scale = max(abs(range.lowerBound), abs(range.upperBound))
+        return [range.upperBound, (range.lowerBound + range.upperBound) / 2, range.lowerBound]
+            .map { abs($0) <= scale * 1e-6 ? "0" : NumberText.significant($0, digits: 3) }
+    }
+
     public static func bar(colormap: Colormap, range: ClosedRange<Double>, height: Int, scale: Int = 1) -> RasterImage {
         let s = min(max(scale, 1), 8)
         let textHeight = BitmapFont.glyphHeight * s
         let h = max(height, 3 * textHeight)
         let barWidth = 6 * s + 4
-        let labels = [range.upperBound, (range.lowerBound + range.upperBound) / 2, range.lowerBound]
-            .map { NumberText.significant($0, digits: 3) }
+        let labels = barLabels(for: range)
         let labelWidth = labels.map { BitmapFont.width(of: $0, scale: s) }.max() ?? 0
         var canvas = _Canvas(width: barWidth + 3 * s + labelWidth, height: h, channels: 3, background: [255])
         let inner = h - textHeight  // the bar spans from the centre of the top label to that of the bottom one
