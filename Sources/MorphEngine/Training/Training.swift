@@ -220,9 +220,19 @@ extension AutoEncoderModel {
         return history
     }
 
-    /// Images stored in pixel order `from` rearranged into pixel order `to` (nil: original order).
-    func reordered(_ images: Tensor, from: [Int]?, to: [Int]?) throws(EngineError) -> Tensor {
+    /// Images [N, D] stored in pixel order `from` rearranged into pixel order `to` (nil: original
+    /// order); the same tensor, not a copy, when the orders agree.
+    public func reordered(_ images: Tensor, from: [Int]?, to: [Int]?) throws(EngineError) -> Tensor {
         let d = dataSize
+        guard images.rank == 2, images.shape[1] == d else {
+            throw .shapeMismatch(operation: "reordered (images [N, D])", lhs: images.shape, rhs: [d])
+        }
+        for order in [from, to] {
+            if let order, order.count != d || Set(order) != Set(0..<d) {
+                throw .invalidArgument("a pixel order must rearrange all \(d) pixels")
+            }
+        }
+        if from == to { return images }
         var original = images
         if let from {
             images.scalars.withUnsafeBufferPointer { src in

@@ -143,9 +143,13 @@ enum Training {
             data = TrainingData(images: images, description: batch.description)
         }
         guard data.images.batchSize > 0 else { throw call.arguments.error("ValueError", "'on' holds no images", at: "on") }
-        if let testSplit {
-            let test = try ImageBatch.from(.host(testSplit), argument: "on", in: call)
-            data.test = try ExperimentsSupport.run(call) { try Tensor(shape: [test.count, dataSize], scalars: test.images.flatMap { $0 }) }
+        if let testSplit, testSplit.count > 0, testSplit.split.pixelsPerImage == dataSize {
+            // The stored test images as they are (no copy when unshuffled); the engine puts them in
+            // original order.
+            let stored = try ExperimentsSupport.run(call) { try Tensor(shape: [testSplit.count, dataSize], scalars: testSplit.split.images.scalars) }
+            data.test = try ExperimentsSupport.run(call) {
+                try model.model.reordered(stored, from: testSplit.dataset.pixelPermutation, to: nil)
+            }
         }
         if call.arguments.has("track") {
             let tracked = try ImageBatch.from(call.arguments["track"], argument: "track", in: call)
