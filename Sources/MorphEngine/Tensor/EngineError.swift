@@ -10,6 +10,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// were put back as they were after the last finite step (`lastFinite`: its epoch and batch,
     /// nil when none had finished in this run).
     case nonFinite(epoch: Int, batch: Int, loss: Float, lastFinite: [Int]?)
+    /// A request would take the process past its memory budget (`MemoryBudget`).
+    case outOfMemory(requested: Int, available: Int, budget: Int)
     /// A LAPACK routine reported failure.
     case lapack(routine: String, info: Int)
 
@@ -31,6 +33,11 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
                 kept = "no step of this run had finished, so the model is as it was before it"
             }
             return "training stopped: \(what) at epoch \(epoch + 1), batch \(batch + 1); \(kept) (try a smaller learning rate)"
+        case let .outOfMemory(requested, available, budget):
+            func size(_ bytes: Int) -> String {
+                bytes >= 1 << 30 ? "\((Double(bytes) / Double(1 << 30) * 100).rounded() / 100) GiB" : "\(bytes >> 20) MiB"
+            }
+            return "this needs \(size(requested)) more memory, but only \(size(available)) of the \(size(budget)) budget is left; use smaller batches, models or data (MORPH_MEMORY_LIMIT sets the budget)"
         case let .lapack(routine, info):
             return "\(routine) failed (info = \(info))"
         }

@@ -23,6 +23,7 @@ public struct Tensor: Sendable, Equatable {
             }
             count = product
         }
+        try MemoryBudget.check(bytes: count * 4)
         return count
     }
 

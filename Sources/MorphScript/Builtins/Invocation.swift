@@ -175,6 +175,12 @@ extension ScriptError {
     public static func converting(_ error: any Error, kind: String = "EngineError") -> ScriptError {
         if let error = error as? ScriptError { return error }
         if error is Interrupted { return .interrupted() }
+        if let engine = error as? EngineError {
+            switch engine {
+            case .outOfMemory, .tooLarge: return ScriptError(kind: "MemoryError", message: engine.description)
+            default: break
+            }
+        }
         return ScriptError(kind: kind, message: String(describing: error))
     }
 
