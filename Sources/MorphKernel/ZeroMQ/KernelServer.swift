@@ -16,6 +16,16 @@ public final class KernelServer: Sendable {
     public let context: KernelContext
     /// The endpoint each channel is bound to (with the real port when the connection asked for 0).
     public let endpoints: [Channel: String]
+    /// The connection as bound: every port real (tcp ports the system chose, ipc numbers picked
+    /// so that the five endpoints differ), ready to be written back for clients.
+    public let connection: ConnectionInfo
+    /// The largest message, in bytes, accepted on shell, control and stdin (each frame, and all
+    /// frames of one message together); larger ones are dropped unread.
+    public let maxMessageSize: Int
+
+    /// The default of `maxMessageSize`: 128 MiB (cells and widget updates, with room for
+    /// large binary buffers).
+    public static let defaultMaxMessageSize = 128 << 20
 
     private let zmq: ZMQContext
     private let shell: ZMQSocket
@@ -29,10 +39,14 @@ public final class KernelServer: Sendable {
     private let inboxEndpoint: String
     private let threads = Mutex<[String: PosixThread]>([:])
 
-    /// Creates and binds every socket of `connection`.
-    public init(connection: ConnectionInfo, logger: Logger, cancellation: CancellationToken = CancellationToken())
-        throws(ZMQError)
-    {
+    /// Creates and binds every socket of `connection`; inbound messages on shell, control and
+    /// stdin are limited to `maxMessageSize` bytes (at least 1).
+    public init(
+        connection requested: ConnectionInfo, logger: Logger, cancellation: CancellationToken = CancellationToken(),
+        maxMessageSize: Int = KernelServer.defaultMaxMessageSize
+    ) throws(ZMQError) {
+        let connection = requested.withDistinctIPCPorts()
+        self.maxMessageSize = max(1, maxMessageSize)
         context = KernelContext(codec: WireCodec(key: connection.key), cancellation: cancellation, logger: logger)
         zmq = try ZMQContext()
         shell = try ZMQSocket(zmq, type: ZMQ_ROUTER, lingerMilliseconds: 1000)
@@ -47,6 +61,8 @@ public final class KernelServer: Sendable {
         try iopub.setOption(ZMQ_SNDHWM, 0)
         try shellToPublisher.setOption(ZMQ_SNDHWM, 0)
         try controlToPublisher.setOption(ZMQ_SNDHWM, 0)
+        // libzmq refuses a larger frame as its size arrives, before allocating it, and drops the peer.
+        for socket in [shell, control, stdin] { try socket.setOption64(ZMQ_MAXMSGSIZE, Int64(self.maxMessageSize)) }
         var bound: [Channel: String] = [:]
         bound[.shell] = try shell.bind(connection.endpoint(for: .shell))
         bound[.control] = try control.bind(connection.endpoint(for: .control))
@@ -54,6 +70,13 @@ public final class KernelServer: Sendable {
         bound[.iopub] = try iopub.bind(connection.endpoint(for: .iopub))
         bound[.heartbeat] = try heartbeat.bind(connection.endpoint(for: .heartbeat))
         endpoints = bound
+        var actual = connection
+        for (channel, endpoint) in bound where connection.transport == "tcp" {
+            if let colon = endpoint.lastIndex(of: ":"), let port = Int(endpoint[endpoint.index(after: colon)...]) {
+                actual.ports[channel] = port
+            }
+        }
+        self.connection = actual
         inboxEndpoint = "inproc://morph-iopub-\(context.sessionID)"
         try publisherInbox.bind(inboxEndpoint)
         try shellToPublisher.connect(inboxEndpoint)
@@ -73,20 +96,22 @@ public final class KernelServer: Sendable {
         let context = self.context
         let (shell, stdin, control, iopub, heartbeat, inbox) = (self.shell, self.stdin, self.control, self.iopub, self.heartbeat, publisherInbox)
         let (shellPush, controlPush) = (shellToPublisher, controlToPublisher)
+        let limit = maxMessageSize
         var started: [String: PosixThread] = [:]
         started["iopub"] = PosixThread { KernelServer.publish(iopub: iopub, inbox: inbox, context: context) }
         started["heartbeat"] = PosixThread { KernelServer.echo(heartbeat: heartbeat, logger: context.logger) }
         started["control"] = PosixThread {
             let outlet = ControlSockets(control: control, iopub: controlPush, logger: context.logger)
             let handler = ControlHandler(context: context, outlet: outlet)
-            KernelServer.serve(control, context: context, stopVia: controlPush) { handler.handle($0) }
+            KernelServer.serve(control, limit: limit, context: context, stopVia: controlPush) { handler.handle($0) }
             control.close()
             controlPush.close()
         }
         started["shell"] = PosixThread {
-            let sockets = ShellSockets(shell: shell, stdin: stdin, iopub: shellPush, logger: context.logger)
+            let sockets = ShellSockets(
+                shell: shell, stdin: stdin, iopub: shellPush, maxMessageSize: limit, logger: context.logger)
             let handler = ShellHandler(context: context, transport: sockets, language: makeLanguage())
-            KernelServer.serve(shell, context: context, stopVia: shellPush) { handler.handle($0) }
+            KernelServer.serve(shell, limit: limit, context: context, stopVia: shellPush) { handler.handle($0) }
             shell.close()
             stdin.close()
             shellPush.close()
@@ -131,13 +156,19 @@ public final class KernelServer: Sendable {
 
     // MARK: thread bodies
 
-    /// Receives on `socket` and hands each message to `handle` until shutdown or context termination.
+    /// Receives on `socket` and hands each message of at most `limit` bytes to `handle` until
+    /// shutdown or context termination.
     private static func serve(
-        _ socket: ZMQSocket, context: KernelContext, stopVia push: ZMQSocket, handle: ([[UInt8]]) -> Void
+        _ socket: ZMQSocket, limit: Int, context: KernelContext, stopVia push: ZMQSocket,
+        handle: ([[UInt8]]) -> Void
     ) {
         while true {
             do {
-                guard let frames = try socket.receive() else { continue }
+                guard let frames = try socket.receive(maxTotalBytes: limit) else { continue }
+                if frames.isEmpty {
+                    context.logger.warning("dropped a message of more than \(limit) bytes (see --max-message-size)")
+                    continue
+                }
                 handle(frames)
             } catch {
                 if !error.isTerminated { context.logger.error("receive: \(error.description)") }

@@ -27,6 +27,14 @@ public final class ZMQSocket: @unchecked Sendable {
         }
     }
 
+    /// Sets a 64-bit integer socket option (e.g. `ZMQ_MAXMSGSIZE`).
+    public func setOption64(_ option: Int32, _ value: Int64) throws(ZMQError) {
+        var v = value
+        guard zmq_setsockopt(handle, option, &v, MemoryLayout<Int64>.size) == 0 else {
+            throw ZMQError("zmq_setsockopt(\(option))")
+        }
+    }
+
     /// Binds to `endpoint` (e.g. `tcp://127.0.0.1:*`) and returns the endpoint actually bound.
     @discardableResult
     public func bind(_ endpoint: String) throws(ZMQError) -> String {
@@ -42,9 +50,14 @@ public final class ZMQSocket: @unchecked Sendable {
         guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError("connect \(endpoint)") }
     }
 
-    /// Receives one multipart message; nil when `wait` is false and nothing is waiting.
-    public func receive(wait: Bool = true) throws(ZMQError) -> [[UInt8]]? {
+    /// Receives one multipart message; nil when `wait` is false and nothing is waiting. A message
+    /// whose frames together hold more than `maxTotalBytes` is read to its end and discarded: it
+    /// comes back as no frames at all (`[]`, which no real message is).
+    public func receive(wait: Bool = true, maxTotalBytes: Int = .max) throws(ZMQError) -> [[UInt8]]? {
         var frames: [[UInt8]] = []
+        var total = 0
+        var oversized = false
+        var first = true
         let flags: Int32 = wait ? 0 : ZMQ_DONTWAIT
         return try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> [[UInt8]]? in
             let message = buffer.baseAddress!
@@ -53,14 +66,23 @@ public final class ZMQSocket: @unchecked Sendable {
                 defer { zmq_msg_close(message) }
                 var received: Int32
                 repeat {
-                    received = zmq_msg_recv(message, handle, frames.isEmpty ? flags : 0)
+                    received = zmq_msg_recv(message, handle, first ? flags : 0)
                 } while received < 0 && zmq_errno() == EINTR
                 if received < 0 {
-                    if zmq_errno() == EAGAIN && frames.isEmpty { return nil }
+                    if zmq_errno() == EAGAIN && first { return nil }
                     throw ZMQError("zmq_msg_recv")
                 }
+                first = false
                 let size = zmq_msg_size(message)
-                if size == 0 {
+                let (sum, overflow) = total.addingReportingOverflow(size)
+                total = sum
+                if overflow || sum > maxTotalBytes {
+                    oversized = true
+                    frames = []
+                }
+                if oversized {
+                    // Keep reading to the last frame so the next receive starts a new message.
+                } else if size == 0 {
                     frames.append([])
                 } else {
                     let data = zmq_msg_data(message)!.assumingMemoryBound(to: UInt8.self)
