@@ -58,7 +58,9 @@ public final class KernelServer: Sendable {
         shellToPublisher = try ZMQSocket(zmq, type: ZMQ_PUSH, lingerMilliseconds: 1000)
         controlToPublisher = try ZMQSocket(zmq, type: ZMQ_PUSH, lingerMilliseconds: 1000)
         try iopub.setOption(ZMQ_XPUB_VERBOSE, 1)
-        try iopub.setOption(ZMQ_SNDHWM, 0)
+        // Bounded per subscriber; the publisher keeps what does not fit (IOPubQueue) and retries.
+        try iopub.setOption(ZMQ_SNDHWM, KernelServer.iopubHighWaterMark)
+        try iopub.setOption(ZMQ_XPUB_NODROP, 1)
         try shellToPublisher.setOption(ZMQ_SNDHWM, 0)
         try controlToPublisher.setOption(ZMQ_SNDHWM, 0)
         // libzmq refuses a larger frame as its size arrives, before allocating it, and drops the peer.
@@ -181,6 +183,28 @@ public final class KernelServer: Sendable {
         }
     }
 
+    /// How many messages the iopub socket queues per subscriber before the publisher keeps them
+    /// in its own bounded queue (where stream output is coalesced, and truncated past a limit).
+    static let iopubHighWaterMark: Int32 = 100
+    /// The most bytes of stream text the publisher keeps for subscribers that do not keep up.
+    static let iopubStreamLimit = 8 << 20
+    /// The most stream text coalesced into one message.
+    static let iopubStreamMessageLimit = 256 << 10
+    /// How long a subscriber may leave its queue full before messages are no longer held back
+    /// for it (the others get them; that subscriber loses what does not fit).
+    static let iopubStallMilliseconds: UInt64 = 10_000
+    /// While a subscriber is stalled, how long messages wait (coalescing) between deliveries.
+    static let iopubStalledBatchMilliseconds: UInt64 = 100
+
+    /// Owns the XPUB: forwards what the shell and control threads push, welcomes subscribers.
+    ///
+    /// A subscriber that does not read fills its queue (`iopubHighWaterMark` messages); the
+    /// messages after that wait in an `IOPubQueue` (stream output coalesced, bounded by
+    /// `iopubStreamLimit` with an "output truncated" note, nothing else dropped) and are sent as
+    /// soon as every subscriber has room. A subscriber whose queue stays full for
+    /// `iopubStallMilliseconds` no longer holds the others back: from then on what waits is
+    /// delivered every `iopubStalledBatchMilliseconds`, and that subscriber alone loses what does
+    /// not fit in its queue, until it reads again or leaves.
     private static func publish(iopub: ZMQSocket, inbox: ZMQSocket, context: KernelContext) {
         defer {
             iopub.close()
@@ -190,8 +214,54 @@ public final class KernelServer: Sendable {
             zmq_pollitem_t(socket: iopub.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
             zmq_pollitem_t(socket: inbox.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
         ]
+        var waiting = IOPubQueue(streamLimit: iopubStreamLimit, messageLimit: iopubStreamMessageLimit)
+        var stalledSince: UInt64?  // the first refused send since the last accepted one
+        var deliveredAt: UInt64 = 0  // the last delivery past a stalled subscriber
+        var reportedDrops = 0
+
+        /// Sends at once while nothing is waiting and no subscriber is stalled; otherwise queues
+        /// (where stream output coalesces) for the next `flush`.
+        func offer(_ frames: [[UInt8]]) throws(ZMQError) {
+            if waiting.isEmpty, stalledSince == nil, try iopub.trySend(frames) { return }
+            waiting.append(frames)
+        }
+
+        /// Sends what is waiting, as far as the subscribers take it; with `force` (at shutdown),
+        /// or when a subscriber has been stalled long enough, delivers it all past that subscriber.
+        func flush(force: Bool) throws(ZMQError) {
+            while let frames = waiting.first(encodingWith: context.codec, session: context.sessionID) {
+                if try iopub.trySend(frames) {
+                    waiting.removeFirst()
+                    if stalledSince != nil { context.logger.info("iopub: every subscriber is reading again") }
+                    stalledSince = nil
+                    continue
+                }
+                let now = monotonicMilliseconds()
+                let since = stalledSince ?? now
+                if stalledSince == nil { stalledSince = now }
+                let stalled = now - since >= iopubStallMilliseconds
+                guard force || (stalled && now - deliveredAt >= iopubStalledBatchMilliseconds) else { break }
+                if deliveredAt < since + iopubStallMilliseconds && !force {
+                    context.logger.warning("iopub: a subscriber has not read for \(iopubStallMilliseconds / 1000) s; it will miss messages")
+                }
+                deliveredAt = now
+                // libzmq then drops, for a subscriber whose queue is full, what does not fit.
+                try iopub.setOption(ZMQ_XPUB_NODROP, 0)
+                defer { try? iopub.setOption(ZMQ_XPUB_NODROP, 1) }
+                while let frames = waiting.first(encodingWith: context.codec, session: context.sessionID) {
+                    _ = try iopub.trySend(frames)
+                    waiting.removeFirst()
+                }
+            }
+            if waiting.droppedBytes > reportedDrops {
+                context.logger.warning(
+                    "iopub: a subscriber is not reading; \(waiting.droppedBytes) bytes of stream output dropped so far")
+                reportedDrops = waiting.droppedBytes
+            }
+        }
+
         while true {
-            if zmq_poll(&items, 2, -1) < 0 {
+            if zmq_poll(&items, 2, waiting.isEmpty ? -1 : 5) < 0 {
                 if zmq_errno() == EINTR { continue }
                 return
             }
@@ -201,23 +271,30 @@ public final class KernelServer: Sendable {
                         guard let event = frames.first, event.first == 1 else { continue }
                         let topic = Array(event.dropFirst())
                         context.logger.debug("iopub subscriber to '\(String(decoding: topic, as: UTF8.self))'")
-                        try iopub.send(context.welcomeFrames(topic: topic))
+                        try offer(context.welcomeFrames(topic: topic))
                     }
                 }
                 if items[1].revents & Int16(ZMQ_POLLIN) != 0 {
-                    forwarding: while true {
-                        switch try inbox.forward(to: iopub) {
-                        case .message: continue
-                        case .nothing: break forwarding
-                        case .stopSignal: return
+                    while let frames = try inbox.receive(wait: false) {
+                        if frames.count == 1 && frames[0].isEmpty {  // the stop signal
+                            try flush(force: true)
+                            return
                         }
+                        try offer(frames)
                     }
                 }
+                if !waiting.isEmpty { try flush(force: false) }
             } catch {
                 if !error.isTerminated { context.logger.error("iopub: \(error.description)") }
                 return
             }
         }
+    }
+
+    private static func monotonicMilliseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
     }
 
     private static func echo(heartbeat: ZMQSocket, logger: Logger) {

@@ -105,43 +105,22 @@ public final class ZMQSocket: @unchecked Sendable {
         }
     }
 
-    /// What `forward(to:)` did.
-    public enum Forwarded: Sendable, Equatable {
-        /// Nothing was waiting.
-        case nothing
-        /// One multipart message was moved.
-        case message
-        /// A message of one empty frame arrived (the stop signal), and was not forwarded.
-        case stopSignal
-    }
-
-    /// Moves one waiting multipart message to `destination` without copying its payloads.
-    public func forward(to destination: ZMQSocket) throws(ZMQError) -> Forwarded {
-        try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> Forwarded in
-            let message = buffer.baseAddress!
-            var first = true
-            while true {
-                zmq_msg_init(message)
-                defer { zmq_msg_close(message) }
-                var received: Int32
-                repeat {
-                    received = zmq_msg_recv(message, handle, first ? ZMQ_DONTWAIT : 0)
-                } while received < 0 && zmq_errno() == EINTR
-                if received < 0 {
-                    if first && zmq_errno() == EAGAIN { return .nothing }
-                    throw ZMQError("zmq_msg_recv")
-                }
-                let more = zmq_msg_more(message) != 0
-                if first && !more && zmq_msg_size(message) == 0 { return .stopSignal }
-                first = false
-                var sent: Int32
-                repeat {
-                    sent = zmq_msg_send(message, destination.handle, more ? ZMQ_SNDMORE : 0)
-                } while sent < 0 && zmq_errno() == EINTR
-                if sent < 0 { throw ZMQError("zmq_msg_send") }
-                if !more { return .message }
+    /// Sends one multipart message unless the socket would block on its first frame (a full
+    /// queue); returns whether it was sent.
+    public func trySend(_ frames: [[UInt8]]) throws(ZMQError) -> Bool {
+        for (index, frame) in frames.enumerated() {
+            var flags: Int32 = index == frames.count - 1 ? 0 : ZMQ_SNDMORE
+            if index == 0 { flags |= ZMQ_DONTWAIT }
+            var sent: Int32
+            repeat {
+                sent = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+            } while sent < 0 && zmq_errno() == EINTR
+            if sent < 0 {
+                if index == 0 && zmq_errno() == EAGAIN { return false }
+                throw ZMQError("zmq_send")
             }
         }
+        return true
     }
 
     /// Waits until this socket has a message to read, at most `timeoutMilliseconds` (-1: forever).
