@@ -51,46 +51,62 @@ public final class ZMQSocket: @unchecked Sendable {
     }
 
     /// Receives one multipart message; nil when `wait` is false and nothing is waiting. A message
-    /// whose frames together hold more than `maxTotalBytes` is read to its end and discarded: it
-    /// comes back as no frames at all (`[]`, which no real message is).
+    /// whose frames together hold more than `maxTotalBytes` is read to its end and discarded
+    /// without being copied: it comes back as no frames at all (`[]`, which no real message is).
     public func receive(wait: Bool = true, maxTotalBytes: Int = .max) throws(ZMQError) -> [[UInt8]]? {
-        var frames: [[UInt8]] = []
+        // Each part keeps its libzmq buffer (at a fixed address) until the total size is known.
+        var parts: [UnsafeMutablePointer<zmq_msg_t>] = []
+        func release(_ part: UnsafeMutablePointer<zmq_msg_t>) {
+            zmq_msg_close(part)
+            part.deallocate()
+        }
+        defer { parts.forEach(release) }
         var total = 0
         var oversized = false
         var first = true
         let flags: Int32 = wait ? 0 : ZMQ_DONTWAIT
-        return try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> [[UInt8]]? in
-            let message = buffer.baseAddress!
-            while true {
-                zmq_msg_init(message)
-                defer { zmq_msg_close(message) }
-                var received: Int32
-                repeat {
-                    received = zmq_msg_recv(message, handle, first ? flags : 0)
-                } while received < 0 && zmq_errno() == EINTR
-                if received < 0 {
-                    if zmq_errno() == EAGAIN && first { return nil }
-                    throw ZMQError("zmq_msg_recv")
-                }
-                first = false
-                let size = zmq_msg_size(message)
-                let (sum, overflow) = total.addingReportingOverflow(size)
-                total = sum
-                if overflow || sum > maxTotalBytes {
-                    oversized = true
-                    frames = []
-                }
-                if oversized {
-                    // Keep reading to the last frame so the next receive starts a new message.
-                } else if size == 0 {
-                    frames.append([])
-                } else {
-                    let data = zmq_msg_data(message)!.assumingMemoryBound(to: UInt8.self)
-                    frames.append(Array(UnsafeBufferPointer(start: data, count: size)))
-                }
-                if zmq_msg_more(message) == 0 { return frames }
+        while true {
+            let part = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
+            zmq_msg_init(part)
+            var received: Int32
+            repeat {
+                received = zmq_msg_recv(part, handle, first ? flags : 0)
+            } while received < 0 && zmq_errno() == EINTR
+            if received < 0 {
+                let code = zmq_errno()
+                release(part)
+                if code == EAGAIN && first { return nil }
+                throw ZMQError("zmq_msg_recv")
             }
+            first = false
+            let (sum, overflow) = total.addingReportingOverflow(zmq_msg_size(part))
+            total = overflow ? .max : sum
+            let more = zmq_msg_more(part) != 0
+            if overflow || sum > maxTotalBytes {
+                oversized = true
+                parts.forEach(release)
+                parts = []
+                release(part)
+            } else {
+                parts.append(part)
+            }
+            if !more { break }
         }
+        if oversized { return [] }
+        var frames: [[UInt8]] = []
+        frames.reserveCapacity(parts.count)
+        for part in parts {
+            let size = zmq_msg_size(part)
+            if size == 0 {
+                frames.append([])
+            } else {
+                let data = zmq_msg_data(part)!.assumingMemoryBound(to: UInt8.self)
+                frames.append(Array(UnsafeBufferPointer(start: data, count: size)))
+            }
+            zmq_msg_close(part)
+            zmq_msg_init(part)  // emptied now; closed again (harmlessly) by the deferred release
+        }
+        return frames
     }
 
     /// Sends one multipart message.
