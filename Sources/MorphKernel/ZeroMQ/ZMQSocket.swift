@@ -124,17 +124,27 @@ public final class ZMQSocket: @unchecked Sendable {
     /// Sends one multipart message unless the socket would block on its first frame (a full
     /// queue); returns whether it was sent.
     public func trySend(_ frames: [[UInt8]]) throws(ZMQError) -> Bool {
-        for (index, frame) in frames.enumerated() {
+        var refreshed = false
+        var index = 0
+        while index < frames.count {
             var flags: Int32 = index == frames.count - 1 ? 0 : ZMQ_SNDMORE
             if index == 0 { flags |= ZMQ_DONTWAIT }
             var sent: Int32
             repeat {
-                sent = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+                sent = frames[index].withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
             } while sent < 0 && zmq_errno() == EINTR
             if sent < 0 {
-                if index == 0 && zmq_errno() == EAGAIN { return false }
-                throw ZMQError("zmq_send")
+                guard index == 0 && zmq_errno() == EAGAIN else { throw ZMQError("zmq_send") }
+                if refreshed { return false }
+                // libzmq learns that readers caught up through commands it processes at most
+                // about once a millisecond during sends; reading ZMQ_EVENTS processes them now.
+                var events: Int32 = 0
+                var size = MemoryLayout<Int32>.size
+                _ = zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size)
+                refreshed = true
+                continue
             }
+            index += 1
         }
         return true
     }
