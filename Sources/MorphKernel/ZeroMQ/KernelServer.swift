@@ -191,7 +191,7 @@ public final class KernelServer: Sendable {
     /// The most stream text coalesced into one message.
     static let iopubStreamMessageLimit = 256 << 10
     /// How long a subscriber may leave its queue full before messages are no longer held back
-    /// for it (the others get them; that subscriber loses what does not fit).
+    /// for it (the others get them; it loses what does not fit in its queue).
     static let iopubStallMilliseconds: UInt64 = 10_000
     /// While a subscriber is stalled, how long messages wait (coalescing) between deliveries.
     static let iopubStalledBatchMilliseconds: UInt64 = 100
@@ -203,8 +203,10 @@ public final class KernelServer: Sendable {
     /// `iopubStreamLimit` with an "output truncated" note, nothing else dropped) and are sent as
     /// soon as every subscriber has room. A subscriber whose queue stays full for
     /// `iopubStallMilliseconds` no longer holds the others back: from then on what waits is
-    /// delivered every `iopubStalledBatchMilliseconds`, and that subscriber alone loses what does
-    /// not fit in its queue, until it reads again or leaves.
+    /// delivered every `iopubStalledBatchMilliseconds`, and a subscriber whose queue is full at
+    /// that moment (the stalled one; a reading one has emptied its queue meanwhile unless a batch
+    /// exceeds it) loses what does not fit, until every subscriber reads again or the stalled one
+    /// leaves.
     private static func publish(iopub: ZMQSocket, inbox: ZMQSocket, context: KernelContext) {
         defer {
             iopub.close()
