@@ -18,7 +18,7 @@ struct KernelCommand: ParsableCommand {
     var logLevel: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "The largest message, in bytes, accepted on the shell, control and stdin channels (default: 134217728, 128 MiB); larger ones are dropped.",
+        "The largest message in bytes accepted on the shell, control and stdin channels (134217728 is 128 MiB); larger ones are dropped.",
         valueName: "bytes"))
     var maxMessageSize: Int = KernelServer.defaultMaxMessageSize
 
