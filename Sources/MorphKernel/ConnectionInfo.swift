@@ -45,11 +45,7 @@ public struct ConnectionInfo: Sendable, CustomStringConvertible {
             throw Problem(description: "signature_scheme '\(signatureScheme)' is not supported (use hmac-sha256)")
         }
         ports = [:]
-        let names: [(Channel, String)] = [
-            (.shell, "shell_port"), (.control, "control_port"), (.stdin, "stdin_port"), (.iopub, "iopub_port"),
-            (.heartbeat, "hb_port"),
-        ]
-        for (channel, name) in names {
+        for (channel, name) in ConnectionInfo.portNames {
             guard let value = json[name] else { throw Problem(description: "\(name) is missing") }
             guard let port = value.intValue, (0...65535).contains(port) else {
                 throw Problem(description: "\(name) must be a port number, not \(value.serialized())")
@@ -67,6 +63,11 @@ public struct ConnectionInfo: Sendable, CustomStringConvertible {
         if info.st_mode & 0o077 != 0 {
             warning("the connection file \(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))); its key lets them run code: chmod 600 it")
         }
+        return try ConnectionInfo(json: readJSON(path: path))
+    }
+
+    /// The JSON a connection file holds.
+    private static func readJSON(path: String) throws(Problem) -> JSON {
         guard let file = fopen(path, "rb") else {
             throw Problem(description: "cannot open the connection file \(path): \(String(cString: strerror(errno)))")
         }
@@ -82,7 +83,68 @@ public struct ConnectionInfo: Sendable, CustomStringConvertible {
         do { json = try JSON.parse(utf8: bytes) } catch {
             throw Problem(description: "the connection file \(path) is not valid JSON: \(error.description)")
         }
-        return try ConnectionInfo(json: json)
+        return json
+    }
+
+    /// The channels in connection-file order.
+    static let portNames: [(Channel, String)] = [
+        (.shell, "shell_port"), (.control, "control_port"), (.stdin, "stdin_port"), (.iopub, "iopub_port"),
+        (.heartbeat, "hb_port"),
+    ]
+
+    /// This connection with every ipc port 0 replaced by the smallest number from 1 up that no
+    /// other channel uses and whose socket file does not exist, so the five endpoints differ
+    /// (as ipykernel does); tcp connections are returned unchanged.
+    public func withDistinctIPCPorts() -> ConnectionInfo {
+        guard transport == "ipc" else { return self }
+        var resolved = self
+        var taken = Set(ports.values.filter { $0 != 0 })
+        var candidate = 1
+        for (channel, _) in ConnectionInfo.portNames where (ports[channel] ?? 0) == 0 {
+            var info = stat()
+            while taken.contains(candidate) || stat("\(ip)-\(candidate)", &info) == 0 { candidate += 1 }
+            resolved.ports[channel] = candidate
+            taken.insert(candidate)
+        }
+        return resolved
+    }
+
+    /// Rewrites the connection file at `path` with this connection's ports, keeping its other
+    /// fields, so that clients reading it find ports the kernel chose; the file is replaced
+    /// atomically and stays readable by its owner only.
+    public func writePorts(toFileAt path: String) throws(Problem) {
+        let original = try ConnectionInfo.readJSON(path: path)
+        guard case .object(var members) = original else {
+            throw Problem(description: "the connection file \(path) must hold a JSON object")
+        }
+        for (channel, name) in ConnectionInfo.portNames { members[name] = JSON(ports[channel] ?? 0) }
+        let bytes = Array((JSON.object(members).prettyPrinted(indent: 1) + "\n").utf8)
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let temporary = (directory.isEmpty ? "" : directory) + "/.connection-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw Problem(description: "cannot write the ports back to \(path): \(String(cString: strerror(errno)))")
+        }
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure == 0, rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw Problem(description: "cannot write the ports back to \(path): \(String(cString: strerror(failure)))")
+        }
     }
 
     /// The ZeroMQ endpoint for `channel`.

@@ -35,7 +35,7 @@ struct InstallCommand: ParsableCommand {
             throw ValidationError("choose one of --user, --sys-prefix and --prefix DIR")
         }
         if !Kernelspec.isValidName(name) {
-            throw ValidationError("'\(name)' is not a valid kernel name: use letters, digits, '.', '_' and '-'")
+            throw ValidationError("'\(name)' is not a valid kernel name: use letters, digits, '.', '_' and '-' (not '.' or '..' alone)")
         }
     }
 

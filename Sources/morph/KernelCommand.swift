@@ -17,7 +17,15 @@ struct KernelCommand: ParsableCommand {
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical (default: $MORPH_LOG_LEVEL or info). Logs go to stderr.")
     var logLevel: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The largest message in bytes accepted on the shell, control and stdin channels (134217728 is 128 MiB); larger ones are dropped.",
+        valueName: "bytes"))
+    var maxMessageSize: Int = KernelServer.defaultMaxMessageSize
+
     func validate() throws {
+        if maxMessageSize < 1 {
+            throw ValidationError("--max-message-size must be a positive number of bytes")
+        }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -45,9 +53,19 @@ struct KernelCommand: ParsableCommand {
         logger.debug("connection: \(connection.description)")
         let server: KernelServer
         do {
-            server = try KernelServer(connection: connection, logger: logger, cancellation: cancellation)
+            server = try KernelServer(
+                connection: connection, logger: logger, cancellation: cancellation, maxMessageSize: maxMessageSize)
         } catch {
             throw ValidationError("cannot open the kernel's sockets: \(error.description)")
+        }
+        // Ports the kernel chose (0 in the file) are written back where clients read them.
+        if connection.ports.values.contains(0) {
+            do {
+                try server.connection.writePorts(toFileAt: connectionFile)
+                logger.info("wrote the chosen ports to \(connectionFile): \(server.connection.description)")
+            } catch {
+                logger.warning("\(error.description)")
+            }
         }
         server.start(language: { Session() })
         let restart = server.waitUntilStopped()

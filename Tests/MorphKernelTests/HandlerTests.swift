@@ -324,4 +324,46 @@ import Testing
         kernel.run()
         #expect(kernel.received(on: .shell).first?.content == ["status": "unknown"])
     }
+
+    @Test func signedRequestsWithAnUnreadableBodyGetAnErrorReply() throws {
+        let signer = MessageSigner(key: Array("embedded-key".utf8))
+        /// A signed request whose frame `index` (0 header … 3 content) is replaced by `bytes`.
+        func frames(_ type: String, frame index: Int, _ bytes: String) -> (Message, [[UInt8]]) {
+            let request = kernel.request(type)
+            var frames = kernel.clientCodec.encode(request)
+            let first = frames.firstIndex(of: WireCodec.delimiter)! + 2
+            frames[first + index] = Array(bytes.utf8)
+            frames[first - 1] = signer.signature(of: frames[first..<(first + 4)])
+            return (request, frames)
+        }
+        let cases: [(String, Int, String, Channel)] = [
+            ("execute_request", 3, #"{"code": "#, .shell),
+            ("execute_request", 3, "[1, 2]", .shell),
+            ("complete_request", 1, "42", .shell),
+            ("kernel_info_request", 2, #""meta""#, .control),
+            ("shutdown_request", 3, "\u{FF}", .control),
+        ]
+        for (type, index, bytes, channel) in cases {
+            let (request, raw) = frames(type, frame: index, bytes)
+            kernel.transport.enqueue(raw, on: channel)
+            kernel.run()
+            let reply = try #require(kernel.received(on: channel).first, "no reply to \(type) with \(bytes)")
+            #expect(reply.messageType == RequestValidation.replyType(for: type))
+            #expect(reply.parentHeader["msg_id"]?.stringValue == request.header.messageID)
+            #expect(reply.content["status"] == "error" && reply.content["ename"] == "BadRequest")
+            let status = kernel.received(on: .iopub).map { $0.content["execution_state"]?.stringValue }
+            #expect(status == ["busy", "idle"])
+        }
+        #expect(kernel.received(on: .shell).first?.content["execution_count"] == nil)
+        #expect(language.executed.isEmpty)
+        #expect(!kernel.context.isShuttingDown)
+        // An unsigned one, or one whose header cannot be read, is still dropped without a word.
+        var (_, forged) = frames("execute_request", frame: 3, "[]")
+        forged[forged.firstIndex(of: WireCodec.delimiter)! + 1] = Array(repeating: UInt8(ascii: "0"), count: 64)
+        kernel.transport.enqueue(forged, on: .shell)
+        kernel.transport.enqueue(frames("execute_request", frame: 0, "{").1, on: .shell)
+        kernel.run()
+        #expect(kernel.received(on: .shell).isEmpty)
+        #expect(kernel.received(on: .iopub).isEmpty)
+    }
 }

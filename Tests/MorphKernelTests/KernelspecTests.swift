@@ -47,6 +47,13 @@ func readTextFile(_ path: String) -> String? {
             try Kernelspec.install(into: "/tmp/x", name: "bad name/..", binaryPath: "/m")
         }
         #expect(Kernelspec.isValidName("morph-dev_1.2"))
+        #expect(Kernelspec.isValidName("..morph"))
+        for name in [".", "..", ""] {
+            #expect(!Kernelspec.isValidName(name))
+            #expect(throws: Kernelspec.InstallError.self) {
+                try Kernelspec.install(into: "/tmp/morph-never-written", name: name, binaryPath: "/m")
+            }
+        }
     }
 
     @Test func userDataDirectoryFollowsJupyterConventions() {
@@ -85,6 +92,45 @@ func readTextFile(_ path: String) -> String? {
         badScheme["signature_scheme"] = "hmac-md5"
         #expect(throws: ConnectionInfo.Problem.self) { try ConnectionInfo(json: badScheme) }
         #expect(throws: ConnectionInfo.Problem.self) { try ConnectionInfo(json: [1, 2]) }
+    }
+
+    @Test func ipcPortZeroGetsFiveDistinctEndpoints() throws {
+        let prefix = "/tmp/morph-ipc-ports-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let planted = prefix + "-2"  // an existing socket file is skipped
+        let file = try #require(fopen(planted, "wb"))
+        fclose(file)
+        defer { unlink(planted) }
+        var json = good
+        json["transport"] = "ipc"
+        json["ip"] = .string(prefix)
+        for name in ["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"] { json[name] = 0 }
+        json["control_port"] = 3
+        let info = try ConnectionInfo(json: json).withDistinctIPCPorts()
+        let endpoints = Set(Channel.allCases.map { info.endpoint(for: $0) })
+        #expect(endpoints.count == 5)
+        #expect(info.ports[.control] == 3)
+        #expect(Set(info.ports.values) == [1, 3, 4, 5, 6])
+        #expect(try ConnectionInfo(json: good).withDistinctIPCPorts().ports == ConnectionInfo(json: good).ports)
+    }
+
+    @Test func chosenPortsAreWrittenBackKeepingTheOtherFields() throws {
+        let path = "/tmp/morph-connection-ports-\(getpid()).json"
+        defer { unlink(path) }
+        var json = good
+        json["shell_port"] = 0
+        let bytes = json.serializedBytes()
+        let file = try #require(fopen(path, "wb"))
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        fclose(file)
+        var info = try ConnectionInfo.load(path: path) { _ in }
+        info.ports[.shell] = 40123
+        try info.writePorts(toFileAt: path)
+        let reread = try ConnectionInfo.load(path: path) { _ in }
+        #expect(reread.ports[.shell] == 40123)
+        #expect(reread.ports[.heartbeat] == 5005)
+        #expect(reread.key == "abc")
+        var status = stat()
+        #expect(stat(path, &status) == 0 && status.st_mode & 0o777 == 0o600)
     }
 
     @Test func loadWarnsWhenOthersCanReadTheKey() throws {

@@ -11,6 +11,24 @@ import Testing
             == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
+    @Test func keysLongerThanABlockAreHashedFirst() {
+        // RFC 4231 test case 6: a 131-byte key.
+        let signer = MessageSigner(key: [UInt8](repeating: 0xAA, count: 131))
+        let digest = signer.signature(of: [Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)])
+        #expect(String(decoding: digest, as: UTF8.self)
+            == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
+    @Test func theDigestDependsOnlyOnTheConcatenatedBytes() {
+        let signer = MessageSigner(key: Array("k".utf8))
+        let whole = signer.signature(of: [Array("{\"a\":1}{}{}{\"code\":\"x\"}".utf8)])
+        let parts = signer.signature(of: [Array("{\"a\":1}".utf8), Array("{}".utf8), [], Array("{}{\"code\":\"x\"}".utf8)])
+        #expect(whole == parts)
+        #expect(whole.count == 64)
+        let large = [UInt8](repeating: 7, count: 3 << 20)
+        #expect(signer.signature(of: [large, []]) == signer.signature(of: [Array(large[..<12345]), Array(large[12345...])]))
+    }
+
     @Test func verifiesOnlyTheRightSignature() {
         let signer = MessageSigner(key: Array("k".utf8))
         let parts = [Array("{}".utf8), Array("{}".utf8)]

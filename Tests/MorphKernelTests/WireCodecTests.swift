@@ -87,12 +87,19 @@ import Testing
         #expect(throws: WireError.wrongType(field: "header.msg_id", expected: "a string")) {
             try plain.decode(frames(header: #"{"msg_id":7,"msg_type":"x","session":"s"}"#))
         }
-        #expect(throws: WireError.wrongType(field: "content", expected: "an object")) {
-            try plain.decode(frames(header: good, content: "\"text\""))
+        // With a readable header, a bad body is reported with the header, so it can be answered.
+        func unreadable(_ frames: [[UInt8]]) -> (type: String, reason: String)? {
+            do {
+                _ = try plain.decode(frames)
+            } catch {
+                if case .unreadableBody(let header, _, let reason) = error { return (header.messageType, reason) }
+            }
+            return nil
         }
-        #expect(throws: WireError.wrongType(field: "parent_header", expected: "an object")) {
-            try plain.decode(frames(header: good, parent: "null"))
-        }
+        #expect(unreadable(frames(header: good, content: "\"text\""))?.reason == "content must be a JSON object")
+        #expect(unreadable(frames(header: good, parent: "null"))?.reason == "parent_header must be a JSON object")
+        #expect(unreadable(frames(header: good, content: #"{"code": "#))?.type == "kernel_info_request")
+        #expect(unreadable(frames(header: good, metadata: "[]")) != nil)
         #expect(throws: WireError.self) { try plain.decode(frames(header: good, metadata: "\u{FF}")) }
         #expect(throws: WireError.self) { try plain.decode([[0xFF], WireCodec.delimiter, [], [0xC3], [], [], []]) }
     }

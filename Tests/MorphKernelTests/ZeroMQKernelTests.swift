@@ -158,3 +158,33 @@ extension ZeroMQKernelTests {
         server.waitUntilStopped()
     }
 }
+
+extension ZeroMQKernelTests {
+    /// A frame larger than the limit is refused by ZeroMQ; a message whose frames together exceed
+    /// it is read and dropped; the kernel answers the next request either way.
+    @Test func messagesOverTheSizeLimitAreDropped() throws {
+        let logger = Logger(label: "morph.test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let server = try KernelServer(connection: ConnectionInfo(key: "zmq-test-key"), logger: logger, maxMessageSize: 4096)
+        #expect(server.maxMessageSize == 4096)
+        #expect(server.connection.ports.values.allSatisfy { $0 > 0 })
+        #expect(server.connection.ports[.shell] == server.port(of: .shell))
+        server.start(language: { ScriptedLanguage() })
+        let client = try Client(server)
+        defer { client.close() }
+        _ = try client.receive(client.iopub)
+
+        try client.shell.send([[UInt8](repeating: 1, count: 5000)])  // one frame past the limit
+        let request = Message(header: Header(messageType: "execute_request", session: "zmq-client"),
+                              content: ["code": "out many"], buffers: Array(repeating: [UInt8](repeating: 2, count: 1000), count: 5))
+        try client.shell.send(client.codec.encode(request))  // five small frames, 5000 bytes together
+
+        // The first send made ZeroMQ drop that connection: a new one is served.
+        let again = try Client(server)
+        defer { again.close() }
+        try again.send("kernel_info_request", on: again.shell)
+        #expect(try again.receive(again.shell).messageType == "kernel_info_reply")
+        try again.send("shutdown_request", on: again.control)
+        #expect(try again.receive(again.control).messageType == "shutdown_reply")
+        #expect(server.waitUntilStopped() == false)
+    }
+}

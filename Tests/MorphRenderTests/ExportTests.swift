@@ -89,6 +89,21 @@ final class TemporaryDirectory {
         #expect(dir.entries() == ["t.csv"])
     }
 
+    @Test func aPlantedSymbolicLinkIsReplacedNotFollowed() throws {
+        let dir = try TemporaryDirectory()
+        let victim = dir.path + "/victim.txt"
+        let bytes = Array("precious".utf8)
+        try Export.writeAtomically(bytes, to: victim)
+        #expect(symlink(victim, dir.path + "/out.txt") == 0)
+        try Export.writeAtomically(Array("new".utf8), to: dir.path + "/out.txt")
+        #expect(dir.read("victim.txt") == bytes)
+        #expect(dir.text("out.txt") == "new")
+        var info = stat()
+        #expect(lstat(dir.path + "/out.txt", &info) == 0 && info.st_mode & S_IFMT == S_IFREG)
+        #expect(info.st_mode & 0o777 == 0o644)
+        #expect(dir.entries() == ["out.txt", "victim.txt"])
+    }
+
     @Test func pathUnderARegularFileIsAClearError() throws {
         let dir = try TemporaryDirectory()
         try Export.write(table(), to: "file.csv", relativeTo: dir.path)

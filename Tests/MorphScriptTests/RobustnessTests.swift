@@ -133,6 +133,9 @@ struct RobustnessTests {
     @Test func seedCorpusFilesParseWithoutTrapping() throws {
         // The fuzz seeds and every regression the fuzzer found, as plain tests.
         let root = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
+        // The seed corpus ships with the repository: finding none means the test looked in the wrong place.
+        let seeds = FuzzFiles.list("/\(root)/fuzz/ScriptParser/corpus")
+        try #require(!seeds.isEmpty, "no seed files in /\(root)/fuzz/ScriptParser/corpus")
         for directory in ["corpus", "regressions"] {
             for name in FuzzFiles.list("/\(root)/fuzz/ScriptParser/\(directory)") {
                 let bytes = FuzzFiles.read("/\(root)/fuzz/ScriptParser/\(directory)/\(name)")

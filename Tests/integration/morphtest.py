@@ -113,14 +113,18 @@ class Kernel:
     def __init__(
         self, log_path: Path, name: str = KERNEL_NAME, cwd: str | None = None,
         transport: str = "tcp", env: dict[str, str] | None = None,
+        kernel_spec_manager: KernelSpecManager | None = None, extra_arguments: list[str] | None = None,
     ):
         self.log_path = log_path
         self._log = open(log_path, "wb")
-        self.km = KernelManager(kernel_name=name, transport=transport)
+        managers = {"kernel_spec_manager": kernel_spec_manager} if kernel_spec_manager is not None else {}
+        self.km = KernelManager(kernel_name=name, transport=transport, **managers)
         if transport == "ipc":
             self.km.ip = str(log_path.parent / "morph-ipc")
         started = time.monotonic()
-        extra = {"env": {**os.environ, **env}} if env else {}
+        extra: dict[str, Any] = {"env": {**os.environ, **env}} if env else {}
+        if extra_arguments:
+            extra["extra_arguments"] = extra_arguments
         self.km.start_kernel(stderr=self._log, stdout=self._log, cwd=cwd, **extra)
         self.kc: BlockingKernelClient = self.km.client()
         self.kc.start_channels()
@@ -173,6 +177,23 @@ class Kernel:
             if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
                 break
         return Result(code=code, msg_id=msg_id, reply=reply, iopub=iopub)
+
+    def collect_until(self, msg_id: str, msg_type: str, timeout: float = REPLY_TIMEOUT) -> list[dict[str, Any]]:
+        """The iopub messages of `msg_id` up to and including the first of `msg_type` (empty when
+        none came within `timeout`)."""
+        deadline = time.monotonic() + timeout
+        seen: list[dict[str, Any]] = []
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                msg = self.kc.get_iopub_msg(timeout=min(remaining, 1.0))
+            except Empty:
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            seen.append(msg)
+            if msg["msg_type"] == msg_type:
+                return seen
+        return []
 
     def shell_reply(
         self, msg_id: str, timeout: float = REPLY_TIMEOUT, stdin_answers: list[str] | None = None

@@ -32,8 +32,30 @@ def test_shutdown_request_stops_the_process(kernel: Kernel) -> None:
     assert exit_code == 0, f"kernel exited with {exit_code}\n{kernel.log_tail()}"
 
 
-def test_shutdown_kernel_through_the_manager(kernel: Kernel) -> None:
-    kernel.km.shutdown_kernel(now=False)
+def exit_status_without_killing(kernel: Kernel, seconds: float) -> int | None:
+    """The kernel process's exit status once it has ended by itself, or None if it is still
+    running after `seconds` (nothing here signals or kills it)."""
+    process = kernel.km.provisioner.process
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = process.poll()
+        if status is not None:
+            return status
+        time.sleep(0.05)
+    return None
+
+
+def test_shutdown_through_the_manager_is_a_clean_exit(kernel: Kernel) -> None:
+    """jupyter_client's shutdown_kernel kills a kernel that does not stop in time, so its
+    outcome says nothing; here the manager only sends shutdown_request, and the kernel must
+    then exit by itself with status 0."""
+    assert kernel.execute("let x = 1").status == "ok"
+    pid = kernel.km.provisioner.pid
+    kernel.km.request_shutdown(restart=False)
+    status = exit_status_without_killing(kernel, 30)
+    assert status is not None, f"kernel {pid} still running 30 s after shutdown_request\n{kernel.log_tail()}"
+    assert status == 0, f"kernel exited with status {status} after shutdown_request\n{kernel.log_tail()}"
+    kernel.km.shutdown_kernel(now=False)  # the manager's cleanup (the process is gone already)
     assert not kernel.is_alive()
 
 

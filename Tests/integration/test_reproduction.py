@@ -1,7 +1,11 @@
 """The article's claim, small but real, through `morph run` (release build): on the 2-class
 Fashion-MNIST subset (T-shirt/top vs Trouser) with a fixed seed and step budget,
-AutoEncoderBakeOff and ConvAutoEncoder reach an L2 recover loss at least 20 % below the shallow
-AutoEncoder's (PyTorch after 10 full epochs: 7.99 and 7.57 vs 15.32).
+AutoEncoderBakeOff and ConvAutoEncoder reach an L2 recover loss at least 30 % below the shallow
+AutoEncoder's (PyTorch after 10 full epochs: 7.99 and 7.57 vs 15.32), and PCA, fitted in closed
+form, is finite and, at the default budget, below the shallow AutoEncoder (the best linear map
+beats a shallow decoder this little trained; PyTorch after 10 epochs: 9.38 vs 15.32; on every
+class with the full budget it sits just above it, 16.03 vs 13.91, so there only finiteness is
+checked).
 
 MORPH_REPRODUCTION_BUDGET="train test epochs batchSize" changes the budget (default
 "4000 1000 5 64"); MORPH_REPRODUCTION_CLASSES=all uses every class. The README's full-set row:
@@ -11,6 +15,7 @@ MORPH_REPRODUCTION_CLASSES=all MORPH_REPRODUCTION_BUDGET="60000 10000 10 128" ma
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 from pathlib import Path
@@ -18,12 +23,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
+DEFAULT_BUDGET = "4000 1000 5 64"
 FASHION = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
 
 
 @pytest.mark.skipif(not FASHION.exists(), reason="needs Debian's dataset-fashion-mnist (scripts/install-deps.sh installs it)")
 def test_deep_and_convolutional_models_beat_the_shallow_one(tmp_path: Path) -> None:
-    train, test, epochs, batch = (int(v) for v in os.environ.get("MORPH_REPRODUCTION_BUDGET", "4000 1000 5 64").split())
+    budget = os.environ.get("MORPH_REPRODUCTION_BUDGET", DEFAULT_BUDGET)
+    is_default = budget == DEFAULT_BUDGET and os.environ.get("MORPH_REPRODUCTION_CLASSES") != "all"
+    train, test, epochs, batch = (int(v) for v in budget.split())
     classes = "" if os.environ.get("MORPH_REPRODUCTION_CLASSES") == "all" else "classes: [0, 1], "
     cells = [
         f'let data = dataset("fashion-mnist", {classes}train: {train}, test: {test})',
@@ -48,6 +56,23 @@ def test_deep_and_convolutional_models_beat_the_shallow_one(tmp_path: Path) -> N
     table = "".join(executed.cells[3].outputs[-1]["data"]["text/plain"])
     printed = "".join(o.get("text", "") for o in executed.cells[4].outputs if o.get("output_type") == "stream")
     shallow, bakeoff, conv = json.loads(printed)
-    print(table, f"\nL2 recover loss: AutoEncoder {shallow}, AutoEncoderBakeOff {bakeoff}, ConvAutoEncoder {conv}")
-    assert bakeoff <= 0.8 * shallow, f"BakeOff {bakeoff} is not 20 % below AutoEncoder {shallow}\n{table}"
-    assert conv <= 0.8 * shallow, f"Conv {conv} is not 20 % below AutoEncoder {shallow}\n{table}"
+    pca = table_loss(table, "PCA")
+    print(table, f"\nL2 recover loss: PCA {pca}, AutoEncoder {shallow}, AutoEncoderBakeOff {bakeoff}, "
+          f"ConvAutoEncoder {conv}")
+    assert all(math.isfinite(v) for v in (pca, shallow, bakeoff, conv)), table
+    assert bakeoff <= 0.7 * shallow, f"BakeOff {bakeoff} is not 30 % below AutoEncoder {shallow}\n{table}"
+    assert conv <= 0.7 * shallow, f"Conv {conv} is not 30 % below AutoEncoder {shallow}\n{table}"
+    assert pca > 0, table
+    if is_default:  # on every class with the full budget PCA sits just above it instead (16.03 vs 13.91)
+        assert pca < shallow, f"PCA {pca} is not below AutoEncoder {shallow}\n{table}"
+
+
+def table_loss(table: str, model: str) -> float:
+    """The L2 recover loss column of `model`'s row in the text form of a `losses` table."""
+    header = next((line for line in table.splitlines() if "L2 recover loss" in line), "")
+    assert header.split()[:4] == ["model", "parameters", "L2", "recover"], f"unexpected columns:\n{table}"
+    for line in table.splitlines():
+        cells = line.split()
+        if cells and cells[0] == model:
+            return float(cells[2])  # model, parameters, L2 recover loss, …
+    raise AssertionError(f"no {model} row in the losses table:\n{table}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from queue import Empty
 
@@ -22,6 +23,21 @@ def test_input_round_trip(kernel: Kernel) -> None:
 
     shown = kernel.execute("print(name)")
     assert shown.stream() == "Ada Lovelace\n", shown.describe()
+
+
+def test_password_input_reaches_the_client_with_the_password_flag(kernel: Kernel) -> None:
+    code = 'let secret = input("Passphrase: ", password: true)\nsecret.count'
+    msg_id = kernel.kc.execute(code, allow_stdin=True)
+    request = kernel.kc.get_stdin_msg(timeout=30)
+    assert request["msg_type"] == "input_request", request
+    assert request["parent_header"]["msg_id"] == msg_id
+    assert request["content"]["prompt"] == "Passphrase: "
+    assert request["content"]["password"] is True, request["content"]
+    kernel.kc.input("hunter22")
+    result = kernel.collect(msg_id, code)
+    assert result.status == "ok", result.describe()
+    assert result.text == "8", result.describe()
+    assert "hunter22" not in json.dumps(result.iopub, default=str), "the kernel echoed the password on iopub"
 
 
 def test_input_with_non_ascii_answer(kernel: Kernel) -> None:
@@ -51,7 +67,7 @@ def test_interrupt_while_waiting_for_input(kernel: Kernel) -> None:
     kernel.kc.get_stdin_msg(timeout=10)
     time.sleep(0.2)
     kernel.km.interrupt_kernel()
-    result = kernel.collect(msg_id, code, timeout=5)
+    result = kernel.collect(msg_id, code, timeout=30)
     assert result.status == "error", result.describe()
     assert result.content["ename"] == "Interrupted", result.describe()
     ok = kernel.execute("1 + 1")

@@ -13,7 +13,7 @@ public final class ControlHandler {
 
     /// Handles one multipart message received on the control socket.
     public func handle(_ frames: [[UInt8]]) {
-        guard let request = context.decode(frames, on: .control) else { return }
+        guard let request = context.decode(frames, on: .control, answeringVia: outlet) else { return }
         context.logger.debug("control: \(request.messageType)")
         context.publishStatus("busy", parent: request, via: outlet)
         if context.rejectMalformed(request, on: .control, via: outlet) {

@@ -44,12 +44,22 @@ public final class KernelContext: Sendable {
         cancellation.cancel()
     }
 
-    /// Decodes frames received on `channel`; logs and returns nil for anything rejected.
-    func decode(_ frames: [[UInt8]], on channel: Channel) -> Message? {
+    /// Decodes frames received on `channel`; logs and returns nil for anything rejected. An
+    /// authentic request whose body cannot be read is answered through `outlet` (when given) with
+    /// an error reply, so that its sender does not wait forever.
+    func decode(_ frames: [[UInt8]], on channel: Channel, answeringVia outlet: MessageOutlet? = nil) -> Message? {
         do {
             return try codec.decode(frames)
         } catch {
-            logger.warning("dropped a message on \(channel.rawValue): \(error.description)")
+            if case .unreadableBody(let header, let identities, let reason) = error, let outlet {
+                logger.warning("bad request on \(channel.rawValue): \(header.messageType): \(reason)")
+                let request = Message(identities: identities, header: header)
+                publishStatus("busy", parent: request, via: outlet)
+                replyBadRequest(request, problem: "\(header.messageType) \(reason)", on: channel, via: outlet)
+                publishStatus("idle", parent: request, via: outlet)
+            } else {
+                logger.warning("dropped a message on \(channel.rawValue): \(error.description)")
+            }
             return nil
         }
     }

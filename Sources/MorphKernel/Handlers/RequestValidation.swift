@@ -77,11 +77,17 @@ extension KernelContext {
     func rejectMalformed(_ request: Message, on channel: Channel, via outlet: MessageOutlet) -> Bool {
         guard let problem = RequestValidation.problem(in: request) else { return false }
         logger.warning("bad request: \(problem)")
+        replyBadRequest(request, problem: problem, on: channel, via: outlet)
+        return true
+    }
+
+    /// Answers a `*_request` with a BadRequest error reply saying `problem` (other messages get nothing).
+    func replyBadRequest(_ request: Message, problem: String, on channel: Channel, via outlet: MessageOutlet) {
+        guard request.messageType.hasSuffix("_request") else { return }
         var content = KernelContext.errorContent(ename: "BadRequest", evalue: problem)
         if request.messageType == "execute_request" { content = content.merging(["execution_count": 0]) }
         // is_complete_reply has no error status in the schema: "unknown" is its answer for anything odd.
         if request.messageType == "is_complete_request" { content = ["status": "unknown"] }
         reply(RequestValidation.replyType(for: request.messageType), to: request, content: content, on: channel, via: outlet)
-        return true
     }
 }

@@ -26,7 +26,7 @@ public final class ShellHandler {
 
     /// Handles one multipart message received on the shell socket.
     public func handle(_ frames: [[UInt8]]) {
-        guard let request = context.decode(frames, on: .shell) else { return }
+        guard let request = context.decode(frames, on: .shell, answeringVia: transport) else { return }
         handle(request)
     }
 
@@ -152,7 +152,7 @@ public final class ShellHandler {
     /// other requests are handled as usual.
     private func abortExecutions(in waiting: [[[UInt8]]]) {
         for frames in waiting {
-            guard let request = context.decode(frames, on: .shell) else { continue }
+            guard let request = context.decode(frames, on: .shell, answeringVia: transport) else { continue }
             guard request.messageType == "execute_request" else {
                 handle(request)
                 continue

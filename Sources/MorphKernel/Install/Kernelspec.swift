@@ -32,9 +32,9 @@ public enum Kernelspec {
         return spec
     }
 
-    /// Whether `name` is a valid kernel name (letters, digits, `.`, `_`, `-`).
+    /// Whether `name` is a valid kernel name (letters, digits, `.`, `_`, `-`; not `.` or `..`).
     public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy { c in
+        name != "." && name != ".." && !name.isEmpty && name.unicodeScalars.allSatisfy { c in
             ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "." || c == "_" || c == "-"
         }
     }
@@ -45,7 +45,7 @@ public enum Kernelspec {
         into kernelsDirectory: String, name: String, binaryPath: String, environment: [String: String] = [:]
     ) throws(InstallError) -> String {
         guard isValidName(name) else {
-            throw InstallError(description: "'\(name)' is not a valid kernel name: use letters, digits, '.', '_' and '-'")
+            throw InstallError(description: "'\(name)' is not a valid kernel name: use letters, digits, '.', '_' and '-' (not '.' or '..' alone)")
         }
         let directory = kernelsDirectory + "/" + name
         try makeDirectories(directory)

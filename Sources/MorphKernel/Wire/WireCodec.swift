@@ -34,12 +34,23 @@ public struct WireCodec: Sendable {
         }
         let headerBytes = frames[split + 2]
         let header = try Header(validating: parseObject(headerBytes, frame: "header"), bytes: headerBytes)
-        let parent = try parseObject(frames[split + 3], frame: "parent_header")
-        guard parent.objectValue != nil else { throw .wrongType(field: "parent_header", expected: "an object") }
-        let metadata = try parseObject(frames[split + 4], frame: "metadata")
-        guard metadata.objectValue != nil else { throw .wrongType(field: "metadata", expected: "an object") }
-        let content = try parseObject(frames[split + 5], frame: "content")
-        guard content.objectValue != nil else { throw .wrongType(field: "content", expected: "an object") }
+        // From here on the request is authentic and names its type and id: a bad body gets an answer.
+        func body(_ index: Int, _ frame: String) throws(WireError) -> JSON {
+            let value: JSON
+            do {
+                value = try parseObject(frames[index], frame: frame)
+            } catch {
+                throw .unreadableBody(header: header, identities: Array(frames[..<split]), reason: error.description)
+            }
+            guard value.objectValue != nil else {
+                throw .unreadableBody(
+                    header: header, identities: Array(frames[..<split]), reason: "\(frame) must be a JSON object")
+            }
+            return value
+        }
+        let parent = try body(split + 3, "parent_header")
+        let metadata = try body(split + 4, "metadata")
+        let content = try body(split + 5, "content")
         var message = Message(
             identities: Array(frames[..<split]), header: header, parentHeader: parent, metadata: metadata,
             content: content, buffers: Array(frames[(split + 6)...]))

@@ -18,6 +18,9 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case wrongType(field: String, expected: String)
     /// A required field is absent.
     case missingField(String)
+    /// The message is signed and its header is valid, but its parent header, metadata or content
+    /// is not a JSON object: the request can be answered with an error reply.
+    case unreadableBody(header: Header, identities: [[UInt8]], reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +32,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidJSON(let frame, let reason): "\(frame) frame is not valid JSON: \(reason)"
         case .wrongType(let field, let expected): "\(field) must be \(expected)"
         case .missingField(let field): "\(field) is missing"
+        case .unreadableBody(_, _, let reason): reason
         }
     }
 }

@@ -16,6 +16,16 @@ public final class KernelServer: Sendable {
     public let context: KernelContext
     /// The endpoint each channel is bound to (with the real port when the connection asked for 0).
     public let endpoints: [Channel: String]
+    /// The connection as bound: every port real (tcp ports the system chose, ipc numbers picked
+    /// so that the five endpoints differ), ready to be written back for clients.
+    public let connection: ConnectionInfo
+    /// The largest message, in bytes, accepted on shell, control and stdin (each frame, and all
+    /// frames of one message together); larger ones are dropped unread.
+    public let maxMessageSize: Int
+
+    /// The default of `maxMessageSize`: 128 MiB (cells and widget updates, with room for
+    /// large binary buffers).
+    public static let defaultMaxMessageSize = 128 << 20
 
     private let zmq: ZMQContext
     private let shell: ZMQSocket
@@ -29,10 +39,14 @@ public final class KernelServer: Sendable {
     private let inboxEndpoint: String
     private let threads = Mutex<[String: PosixThread]>([:])
 
-    /// Creates and binds every socket of `connection`.
-    public init(connection: ConnectionInfo, logger: Logger, cancellation: CancellationToken = CancellationToken())
-        throws(ZMQError)
-    {
+    /// Creates and binds every socket of `connection`; inbound messages on shell, control and
+    /// stdin are limited to `maxMessageSize` bytes (at least 1).
+    public init(
+        connection requested: ConnectionInfo, logger: Logger, cancellation: CancellationToken = CancellationToken(),
+        maxMessageSize: Int = KernelServer.defaultMaxMessageSize
+    ) throws(ZMQError) {
+        let connection = requested.withDistinctIPCPorts()
+        self.maxMessageSize = max(1, maxMessageSize)
         context = KernelContext(codec: WireCodec(key: connection.key), cancellation: cancellation, logger: logger)
         zmq = try ZMQContext()
         shell = try ZMQSocket(zmq, type: ZMQ_ROUTER, lingerMilliseconds: 1000)
@@ -44,9 +58,13 @@ public final class KernelServer: Sendable {
         shellToPublisher = try ZMQSocket(zmq, type: ZMQ_PUSH, lingerMilliseconds: 1000)
         controlToPublisher = try ZMQSocket(zmq, type: ZMQ_PUSH, lingerMilliseconds: 1000)
         try iopub.setOption(ZMQ_XPUB_VERBOSE, 1)
-        try iopub.setOption(ZMQ_SNDHWM, 0)
+        // Bounded per subscriber; the publisher keeps what does not fit (IOPubQueue) and retries.
+        try iopub.setOption(ZMQ_SNDHWM, KernelServer.iopubHighWaterMark)
+        try iopub.setOption(ZMQ_XPUB_NODROP, 1)
         try shellToPublisher.setOption(ZMQ_SNDHWM, 0)
         try controlToPublisher.setOption(ZMQ_SNDHWM, 0)
+        // libzmq refuses a larger frame as its size arrives, before allocating it, and drops the peer.
+        for socket in [shell, control, stdin] { try socket.setOption64(ZMQ_MAXMSGSIZE, Int64(self.maxMessageSize)) }
         var bound: [Channel: String] = [:]
         bound[.shell] = try shell.bind(connection.endpoint(for: .shell))
         bound[.control] = try control.bind(connection.endpoint(for: .control))
@@ -54,6 +72,13 @@ public final class KernelServer: Sendable {
         bound[.iopub] = try iopub.bind(connection.endpoint(for: .iopub))
         bound[.heartbeat] = try heartbeat.bind(connection.endpoint(for: .heartbeat))
         endpoints = bound
+        var actual = connection
+        for (channel, endpoint) in bound where connection.transport == "tcp" {
+            if let colon = endpoint.lastIndex(of: ":"), let port = Int(endpoint[endpoint.index(after: colon)...]) {
+                actual.ports[channel] = port
+            }
+        }
+        self.connection = actual
         inboxEndpoint = "inproc://morph-iopub-\(context.sessionID)"
         try publisherInbox.bind(inboxEndpoint)
         try shellToPublisher.connect(inboxEndpoint)
@@ -73,20 +98,22 @@ public final class KernelServer: Sendable {
         let context = self.context
         let (shell, stdin, control, iopub, heartbeat, inbox) = (self.shell, self.stdin, self.control, self.iopub, self.heartbeat, publisherInbox)
         let (shellPush, controlPush) = (shellToPublisher, controlToPublisher)
+        let limit = maxMessageSize
         var started: [String: PosixThread] = [:]
         started["iopub"] = PosixThread { KernelServer.publish(iopub: iopub, inbox: inbox, context: context) }
         started["heartbeat"] = PosixThread { KernelServer.echo(heartbeat: heartbeat, logger: context.logger) }
         started["control"] = PosixThread {
             let outlet = ControlSockets(control: control, iopub: controlPush, logger: context.logger)
             let handler = ControlHandler(context: context, outlet: outlet)
-            KernelServer.serve(control, context: context, stopVia: controlPush) { handler.handle($0) }
+            KernelServer.serve(control, limit: limit, context: context, stopVia: controlPush) { handler.handle($0) }
             control.close()
             controlPush.close()
         }
         started["shell"] = PosixThread {
-            let sockets = ShellSockets(shell: shell, stdin: stdin, iopub: shellPush, logger: context.logger)
+            let sockets = ShellSockets(
+                shell: shell, stdin: stdin, iopub: shellPush, maxMessageSize: limit, logger: context.logger)
             let handler = ShellHandler(context: context, transport: sockets, language: makeLanguage())
-            KernelServer.serve(shell, context: context, stopVia: shellPush) { handler.handle($0) }
+            KernelServer.serve(shell, limit: limit, context: context, stopVia: shellPush) { handler.handle($0) }
             shell.close()
             stdin.close()
             shellPush.close()
@@ -131,13 +158,19 @@ public final class KernelServer: Sendable {
 
     // MARK: thread bodies
 
-    /// Receives on `socket` and hands each message to `handle` until shutdown or context termination.
+    /// Receives on `socket` and hands each message of at most `limit` bytes to `handle` until
+    /// shutdown or context termination.
     private static func serve(
-        _ socket: ZMQSocket, context: KernelContext, stopVia push: ZMQSocket, handle: ([[UInt8]]) -> Void
+        _ socket: ZMQSocket, limit: Int, context: KernelContext, stopVia push: ZMQSocket,
+        handle: ([[UInt8]]) -> Void
     ) {
         while true {
             do {
-                guard let frames = try socket.receive() else { continue }
+                guard let frames = try socket.receive(maxTotalBytes: limit) else { continue }
+                if frames.isEmpty {
+                    context.logger.warning("dropped a message of more than \(limit) bytes (see --max-message-size)")
+                    continue
+                }
                 handle(frames)
             } catch {
                 if !error.isTerminated { context.logger.error("receive: \(error.description)") }
@@ -150,6 +183,30 @@ public final class KernelServer: Sendable {
         }
     }
 
+    /// How many messages the iopub socket queues per subscriber before the publisher keeps them
+    /// in its own bounded queue (where stream output is coalesced, and truncated past a limit).
+    static let iopubHighWaterMark: Int32 = 100
+    /// The most bytes of stream text the publisher keeps for subscribers that do not keep up.
+    static let iopubStreamLimit = 8 << 20
+    /// The most stream text coalesced into one message.
+    static let iopubStreamMessageLimit = 256 << 10
+    /// How long a subscriber may leave its queue full before messages are no longer held back
+    /// for it (the others get them; it loses what does not fit in its queue).
+    static let iopubStallMilliseconds: UInt64 = 10_000
+    /// While a subscriber is stalled, how long messages wait (coalescing) between deliveries.
+    static let iopubStalledBatchMilliseconds: UInt64 = 100
+
+    /// Owns the XPUB: forwards what the shell and control threads push, welcomes subscribers.
+    ///
+    /// A subscriber that does not read fills its queue (`iopubHighWaterMark` messages); the
+    /// messages after that wait in an `IOPubQueue` (stream output coalesced, bounded by
+    /// `iopubStreamLimit` with an "output truncated" note, nothing else dropped) and are sent as
+    /// soon as every subscriber has room. A subscriber whose queue stays full for
+    /// `iopubStallMilliseconds` no longer holds the others back: from then on what waits is
+    /// delivered every `iopubStalledBatchMilliseconds`, and a subscriber whose queue is full at
+    /// that moment (the stalled one; a reading one has emptied its queue meanwhile unless a batch
+    /// exceeds it) loses what does not fit, until every subscriber reads again or the stalled one
+    /// leaves.
     private static func publish(iopub: ZMQSocket, inbox: ZMQSocket, context: KernelContext) {
         defer {
             iopub.close()
@@ -159,8 +216,54 @@ public final class KernelServer: Sendable {
             zmq_pollitem_t(socket: iopub.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
             zmq_pollitem_t(socket: inbox.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0),
         ]
+        var waiting = IOPubQueue(streamLimit: iopubStreamLimit, messageLimit: iopubStreamMessageLimit)
+        var stalledSince: UInt64?  // the first refused send since the last accepted one
+        var deliveredAt: UInt64 = 0  // the last delivery past a stalled subscriber
+        var reportedDrops = 0
+
+        /// Sends at once while nothing is waiting and no subscriber is stalled; otherwise queues
+        /// (where stream output coalesces) for the next `flush`.
+        func offer(_ frames: [[UInt8]]) throws(ZMQError) {
+            if waiting.isEmpty, stalledSince == nil, try iopub.trySend(frames) { return }
+            waiting.append(frames)
+        }
+
+        /// Sends what is waiting, as far as the subscribers take it; with `force` (at shutdown),
+        /// or when a subscriber has been stalled long enough, delivers it all past that subscriber.
+        func flush(force: Bool) throws(ZMQError) {
+            while let frames = waiting.first(encodingWith: context.codec, session: context.sessionID) {
+                if try iopub.trySend(frames) {
+                    waiting.removeFirst()
+                    if stalledSince != nil { context.logger.info("iopub: every subscriber is reading again") }
+                    stalledSince = nil
+                    continue
+                }
+                let now = monotonicMilliseconds()
+                let since = stalledSince ?? now
+                if stalledSince == nil { stalledSince = now }
+                let stalled = now - since >= iopubStallMilliseconds
+                guard force || (stalled && now - deliveredAt >= iopubStalledBatchMilliseconds) else { break }
+                if deliveredAt < since + iopubStallMilliseconds && !force {
+                    context.logger.warning("iopub: a subscriber has not read for \(iopubStallMilliseconds / 1000) s; it will miss messages")
+                }
+                deliveredAt = now
+                // libzmq then drops, for a subscriber whose queue is full, what does not fit.
+                try iopub.setOption(ZMQ_XPUB_NODROP, 0)
+                defer { try? iopub.setOption(ZMQ_XPUB_NODROP, 1) }
+                while let frames = waiting.first(encodingWith: context.codec, session: context.sessionID) {
+                    _ = try iopub.trySend(frames)
+                    waiting.removeFirst()
+                }
+            }
+            if waiting.droppedBytes > reportedDrops {
+                context.logger.warning(
+                    "iopub: a subscriber is not reading; \(waiting.droppedBytes) bytes of stream output dropped so far")
+                reportedDrops = waiting.droppedBytes
+            }
+        }
+
         while true {
-            if zmq_poll(&items, 2, -1) < 0 {
+            if zmq_poll(&items, 2, waiting.isEmpty ? -1 : 5) < 0 {
                 if zmq_errno() == EINTR { continue }
                 return
             }
@@ -170,23 +273,30 @@ public final class KernelServer: Sendable {
                         guard let event = frames.first, event.first == 1 else { continue }
                         let topic = Array(event.dropFirst())
                         context.logger.debug("iopub subscriber to '\(String(decoding: topic, as: UTF8.self))'")
-                        try iopub.send(context.welcomeFrames(topic: topic))
+                        try offer(context.welcomeFrames(topic: topic))
                     }
                 }
                 if items[1].revents & Int16(ZMQ_POLLIN) != 0 {
-                    forwarding: while true {
-                        switch try inbox.forward(to: iopub) {
-                        case .message: continue
-                        case .nothing: break forwarding
-                        case .stopSignal: return
+                    while let frames = try inbox.receive(wait: false) {
+                        if frames.count == 1 && frames[0].isEmpty {  // the stop signal
+                            try flush(force: true)
+                            return
                         }
+                        try offer(frames)
                     }
                 }
+                if !waiting.isEmpty { try flush(force: false) }
             } catch {
                 if !error.isTerminated { context.logger.error("iopub: \(error.description)") }
                 return
             }
         }
+    }
+
+    private static func monotonicMilliseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1000 + UInt64(now.tv_nsec) / 1_000_000
     }
 
     private static func echo(heartbeat: ZMQSocket, logger: Logger) {

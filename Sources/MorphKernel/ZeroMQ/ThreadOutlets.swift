@@ -28,12 +28,14 @@ final class ShellSockets: ShellTransport {
     let shell: ZMQSocket
     let stdin: ZMQSocket
     let iopub: ZMQSocket
+    let maxMessageSize: Int
     let logger: Logger
 
-    init(shell: ZMQSocket, stdin: ZMQSocket, iopub: ZMQSocket, logger: Logger) {
+    init(shell: ZMQSocket, stdin: ZMQSocket, iopub: ZMQSocket, maxMessageSize: Int, logger: Logger) {
         self.shell = shell
         self.stdin = stdin
         self.iopub = iopub
+        self.maxMessageSize = maxMessageSize
         self.logger = logger
     }
 
@@ -58,7 +60,9 @@ final class ShellSockets: ShellTransport {
         var waiting: [[[UInt8]]] = []
         var rounds = 0
         repeat {
-            while let frames = try? shell.receive(wait: false) { waiting.append(frames) }
+            while let frames = try? shell.receive(wait: false, maxTotalBytes: maxMessageSize) {
+                if !frames.isEmpty { waiting.append(frames) }
+            }
             rounds += 1
         } while rounds < 10 && ((try? shell.waitForInput(timeoutMilliseconds: ShellSockets.abortQuietMilliseconds)) ?? false)
         return waiting
@@ -71,7 +75,13 @@ final class ShellSockets: ShellTransport {
         while !cancellation.isCancelled {
             do {
                 // A short poll so that an interrupt (which only sets the token) ends the wait promptly.
-                if try stdin.waitForInput(timeoutMilliseconds: 50), let frames = try stdin.receive(wait: false) {
+                if try stdin.waitForInput(timeoutMilliseconds: 50),
+                    let frames = try stdin.receive(wait: false, maxTotalBytes: maxMessageSize)
+                {
+                    if frames.isEmpty {
+                        logger.warning("dropped a message of more than \(maxMessageSize) bytes on stdin")
+                        continue
+                    }
                     return frames
                 }
             } catch {

@@ -27,6 +27,14 @@ public final class ZMQSocket: @unchecked Sendable {
         }
     }
 
+    /// Sets a 64-bit integer socket option (e.g. `ZMQ_MAXMSGSIZE`).
+    public func setOption64(_ option: Int32, _ value: Int64) throws(ZMQError) {
+        var v = value
+        guard zmq_setsockopt(handle, option, &v, MemoryLayout<Int64>.size) == 0 else {
+            throw ZMQError("zmq_setsockopt(\(option))")
+        }
+    }
+
     /// Binds to `endpoint` (e.g. `tcp://127.0.0.1:*`) and returns the endpoint actually bound.
     @discardableResult
     public func bind(_ endpoint: String) throws(ZMQError) -> String {
@@ -42,33 +50,63 @@ public final class ZMQSocket: @unchecked Sendable {
         guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError("connect \(endpoint)") }
     }
 
-    /// Receives one multipart message; nil when `wait` is false and nothing is waiting.
-    public func receive(wait: Bool = true) throws(ZMQError) -> [[UInt8]]? {
-        var frames: [[UInt8]] = []
-        let flags: Int32 = wait ? 0 : ZMQ_DONTWAIT
-        return try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> [[UInt8]]? in
-            let message = buffer.baseAddress!
-            while true {
-                zmq_msg_init(message)
-                defer { zmq_msg_close(message) }
-                var received: Int32
-                repeat {
-                    received = zmq_msg_recv(message, handle, frames.isEmpty ? flags : 0)
-                } while received < 0 && zmq_errno() == EINTR
-                if received < 0 {
-                    if zmq_errno() == EAGAIN && frames.isEmpty { return nil }
-                    throw ZMQError("zmq_msg_recv")
-                }
-                let size = zmq_msg_size(message)
-                if size == 0 {
-                    frames.append([])
-                } else {
-                    let data = zmq_msg_data(message)!.assumingMemoryBound(to: UInt8.self)
-                    frames.append(Array(UnsafeBufferPointer(start: data, count: size)))
-                }
-                if zmq_msg_more(message) == 0 { return frames }
-            }
+    /// Receives one multipart message; nil when `wait` is false and nothing is waiting. A message
+    /// whose frames together hold more than `maxTotalBytes` is read to its end and discarded
+    /// without being copied: it comes back as no frames at all (`[]`, which no real message is).
+    public func receive(wait: Bool = true, maxTotalBytes: Int = .max) throws(ZMQError) -> [[UInt8]]? {
+        // Each part keeps its libzmq buffer (at a fixed address) until the total size is known.
+        var parts: [UnsafeMutablePointer<zmq_msg_t>] = []
+        func release(_ part: UnsafeMutablePointer<zmq_msg_t>) {
+            zmq_msg_close(part)
+            part.deallocate()
         }
+        defer { parts.forEach(release) }
+        var total = 0
+        var oversized = false
+        var first = true
+        let flags: Int32 = wait ? 0 : ZMQ_DONTWAIT
+        while true {
+            let part = UnsafeMutablePointer<zmq_msg_t>.allocate(capacity: 1)
+            zmq_msg_init(part)
+            var received: Int32
+            repeat {
+                received = zmq_msg_recv(part, handle, first ? flags : 0)
+            } while received < 0 && zmq_errno() == EINTR
+            if received < 0 {
+                let code = zmq_errno()
+                release(part)
+                if code == EAGAIN && first { return nil }
+                throw ZMQError("zmq_msg_recv")
+            }
+            first = false
+            let (sum, overflow) = total.addingReportingOverflow(zmq_msg_size(part))
+            total = overflow ? .max : sum
+            let more = zmq_msg_more(part) != 0
+            if overflow || sum > maxTotalBytes {
+                oversized = true
+                parts.forEach(release)
+                parts = []
+                release(part)
+            } else {
+                parts.append(part)
+            }
+            if !more { break }
+        }
+        if oversized { return [] }
+        var frames: [[UInt8]] = []
+        frames.reserveCapacity(parts.count)
+        for part in parts {
+            let size = zmq_msg_size(part)
+            if size == 0 {
+                frames.append([])
+            } else {
+                let data = zmq_msg_data(part)!.assumingMemoryBound(to: UInt8.self)
+                frames.append(Array(UnsafeBufferPointer(start: data, count: size)))
+            }
+            zmq_msg_close(part)
+            zmq_msg_init(part)  // emptied now; closed again (harmlessly) by the deferred release
+        }
+        return frames
     }
 
     /// Sends one multipart message.
@@ -83,43 +121,32 @@ public final class ZMQSocket: @unchecked Sendable {
         }
     }
 
-    /// What `forward(to:)` did.
-    public enum Forwarded: Sendable, Equatable {
-        /// Nothing was waiting.
-        case nothing
-        /// One multipart message was moved.
-        case message
-        /// A message of one empty frame arrived (the stop signal), and was not forwarded.
-        case stopSignal
-    }
-
-    /// Moves one waiting multipart message to `destination` without copying its payloads.
-    public func forward(to destination: ZMQSocket) throws(ZMQError) -> Forwarded {
-        try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> Forwarded in
-            let message = buffer.baseAddress!
-            var first = true
-            while true {
-                zmq_msg_init(message)
-                defer { zmq_msg_close(message) }
-                var received: Int32
-                repeat {
-                    received = zmq_msg_recv(message, handle, first ? ZMQ_DONTWAIT : 0)
-                } while received < 0 && zmq_errno() == EINTR
-                if received < 0 {
-                    if first && zmq_errno() == EAGAIN { return .nothing }
-                    throw ZMQError("zmq_msg_recv")
-                }
-                let more = zmq_msg_more(message) != 0
-                if first && !more && zmq_msg_size(message) == 0 { return .stopSignal }
-                first = false
-                var sent: Int32
-                repeat {
-                    sent = zmq_msg_send(message, destination.handle, more ? ZMQ_SNDMORE : 0)
-                } while sent < 0 && zmq_errno() == EINTR
-                if sent < 0 { throw ZMQError("zmq_msg_send") }
-                if !more { return .message }
+    /// Sends one multipart message unless the socket would block on its first frame (a full
+    /// queue); returns whether it was sent.
+    public func trySend(_ frames: [[UInt8]]) throws(ZMQError) -> Bool {
+        var refreshed = false
+        var index = 0
+        while index < frames.count {
+            var flags: Int32 = index == frames.count - 1 ? 0 : ZMQ_SNDMORE
+            if index == 0 { flags |= ZMQ_DONTWAIT }
+            var sent: Int32
+            repeat {
+                sent = frames[index].withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+            } while sent < 0 && zmq_errno() == EINTR
+            if sent < 0 {
+                guard index == 0 && zmq_errno() == EAGAIN else { throw ZMQError("zmq_send") }
+                if refreshed { return false }
+                // libzmq learns that readers caught up through commands it processes at most
+                // about once a millisecond during sends; reading ZMQ_EVENTS processes them now.
+                var events: Int32 = 0
+                var size = MemoryLayout<Int32>.size
+                _ = zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size)
+                refreshed = true
+                continue
             }
+            index += 1
         }
+        return true
     }
 
     /// Waits until this socket has a message to read, at most `timeoutMilliseconds` (-1: forever).

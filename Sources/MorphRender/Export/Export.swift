@@ -51,7 +51,11 @@ public enum Export {
         return "/" + parts.joined(separator: "/")
     }
 
-    /// Writes `bytes` to the absolute `path` atomically, creating its directory.
+    /// Writes `bytes` to the absolute `path` atomically, creating its directory: the bytes go to
+    /// a new private file (unpredictable name, created exclusively, so a planted file or symbolic
+    /// link is never followed), are flushed to disk, and the file is renamed over `path` (which
+    /// replaces a symbolic link there rather than writing through it). Readers see the old file or
+    /// the whole new one; on failure nothing is left behind.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ExportError) {
         guard let slash = path.lastIndex(of: "/") else {
             throw ExportError(path: path, reason: "the path must be absolute")
@@ -61,7 +65,7 @@ public enum Export {
         try createDirectories(directory, for: path)
 
         let temporary = (directory == "/" ? "" : directory) + "/." + name + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ExportError(path: path, reason: systemReason("cannot create a file in '\(directory)'")) }
         var failure: String?
         bytes.withUnsafeBytes { buffer in
@@ -78,6 +82,8 @@ public enum Export {
             }
         }
         if failure == nil, fsync(fd) != 0 { failure = systemReason("flushing to disk failed") }
+        // Private while it is written, readable by others (as `save`'s files are) once complete.
+        if failure == nil, fchmod(fd, 0o644) != 0 { failure = systemReason("setting the file's permissions failed") }
         if close(fd) != 0, failure == nil { failure = systemReason("closing the file failed") }
         if failure == nil, rename(temporary, path) != 0 {
             failure = errno == EISDIR ? "a directory of that name exists" : systemReason("renaming into place failed")
@@ -85,6 +91,12 @@ public enum Export {
         if let failure {
             unlink(temporary)
             throw ExportError(path: path, reason: failure)
+        }
+        // Persist the rename itself; best effort (some file systems refuse fsync on a directory).
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)
+            close(directoryFD)
         }
     }
 

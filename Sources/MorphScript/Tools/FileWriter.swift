@@ -4,60 +4,17 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes files atomically (a temporary file renamed into place), creating parent directories.
+import MorphRender
+
+/// Writes files atomically (a private temporary file renamed into place), creating parent directories.
 enum FileWriter {
-    /// Writes `bytes` to the absolute `path`.
+    /// Writes `bytes` to the absolute `path`; never writes through a symbolic link planted there.
     static func write(_ bytes: [UInt8], to path: String) throws(ScriptError) {
-        let parent = directory(of: path)
-        if !parent.isEmpty { try makeDirectories(parent) }
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw failure("cannot create \(path)") }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return Glibc.write(fd, base + written, buffer.count - written)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let error = failure("cannot write \(path)")
-                close(fd)
-                unlink(temporary)
-                throw error
-            }
-            written += n
+        do {
+            try MorphRender.Export.writeAtomically(bytes, to: path)
+        } catch {
+            throw ScriptError(kind: "OSError", message: "cannot write \(error.path): \(error.reason)")
         }
-        guard close(fd) == 0, rename(temporary, path) == 0 else {
-            let error = failure("cannot write \(path)")
-            unlink(temporary)
-            throw error
-        }
-    }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
-    }
-
-    private static func makeDirectories(_ path: String) throws(ScriptError) {
-        let components = path.split(separator: "/").map(String.init)
-        let root = path.hasPrefix("/") ? "/" : ""
-        for i in components.indices {
-            let directory = root + components[0...i].joined(separator: "/")
-            var info = stat()
-            if stat(directory, &info) == 0 {
-                if (info.st_mode & S_IFMT) != S_IFDIR {
-                    throw ScriptError(kind: "OSError", message: "cannot create directory \(directory): a file with that name exists")
-                }
-                continue
-            }
-            if mkdir(directory, 0o755) != 0 && errno != EEXIST { throw failure("cannot create directory \(directory)") }
-        }
-    }
-
-    private static func failure(_ what: String) -> ScriptError {
-        ScriptError(kind: "OSError", message: "\(what): \(String(cString: strerror(errno)))")
     }
 
     /// Decodes standard base64 (ignoring whitespace); nil when malformed.
