@@ -22,7 +22,15 @@ struct KernelCommand: ParsableCommand {
         valueName: "bytes"))
     var maxMessageSize: Int = KernelServer.defaultMaxMessageSize
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The memory the engine may use (bytes, or with a K, M or G suffix; default: $MORPH_MEMORY_LIMIT, else 75 % of physical memory or the address-space limit less 768 MiB). A cell asking for more gets a MemoryError.",
+        valueName: "size"))
+    var memoryLimit: String?
+
     func validate() throws {
+        if let memoryLimit, MemoryBudget.parseSize(memoryLimit) == nil {
+            throw ValidationError("--memory-limit must be a positive size such as 8G, 512M or 1048576")
+        }
         if maxMessageSize < 1 {
             throw ValidationError("--max-message-size must be a positive number of bytes")
         }
@@ -35,6 +43,7 @@ struct KernelCommand: ParsableCommand {
         // First, before any thread starts: SIGINT interrupts the running cell instead of killing the kernel.
         let cancellation = CancellationToken()
         InterruptSignal.route(to: cancellation)
+        if let bytes = memoryLimit.flatMap(MemoryBudget.parseSize) { MemoryBudget.limit = bytes }
 
         let level = Logger.Level(rawValue: logLevel ?? Kernelspec.environment("MORPH_LOG_LEVEL") ?? "info") ?? .info
         LoggingSystem.bootstrap { label in
