@@ -26,13 +26,16 @@ let package = Package(
         // loops are vectorised by the compiler, and the tests (debug builds) must run the same
         // vector code as the release build.
         .target(name: "CSIMD", cSettings: [.unsafeFlags(["-O2"])]),
+        // Listens on the kernel's TCP ports before main runs (a client connecting during start-up
+        // is queued, not refused and left to ZeroMQ's reconnect interval).
+        .target(name: "CEarlyListen"),
 
         .target(name: "MorphJSON"),
         .target(name: "MorphEngine", dependencies: ["MorphJSON", "CBLAS", "CSIMD", "CZlib", "COpenSSL"]),
         .target(name: "MorphRender", dependencies: ["MorphJSON", "CZlib"]),
         .target(name: "MorphScript", dependencies: ["MorphEngine", "MorphRender", "MorphJSON"]),
         .target(name: "MorphKernel", dependencies: [
-            "MorphScript", "MorphJSON", "CZeroMQ", "COpenSSL",
+            "MorphScript", "MorphJSON", "CZeroMQ", "COpenSSL", "CEarlyListen",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MorphNotebook", dependencies: ["MorphScript", "MorphEngine", "MorphRender", "MorphJSON"]),

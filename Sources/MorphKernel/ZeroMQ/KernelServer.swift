@@ -48,11 +48,11 @@ public final class KernelServer: Sendable {
         try shellToPublisher.setOption(ZMQ_SNDHWM, 0)
         try controlToPublisher.setOption(ZMQ_SNDHWM, 0)
         var bound: [Channel: String] = [:]
-        bound[.shell] = try shell.bind(connection.endpoint(for: .shell))
-        bound[.control] = try control.bind(connection.endpoint(for: .control))
-        bound[.stdin] = try stdin.bind(connection.endpoint(for: .stdin))
-        bound[.iopub] = try iopub.bind(connection.endpoint(for: .iopub))
-        bound[.heartbeat] = try heartbeat.bind(connection.endpoint(for: .heartbeat))
+        bound[.shell] = try shell.bind(connection.endpoint(for: .shell), for: .shell)
+        bound[.control] = try control.bind(connection.endpoint(for: .control), for: .control)
+        bound[.stdin] = try stdin.bind(connection.endpoint(for: .stdin), for: .stdin)
+        bound[.iopub] = try iopub.bind(connection.endpoint(for: .iopub), for: .iopub)
+        bound[.heartbeat] = try heartbeat.bind(connection.endpoint(for: .heartbeat), for: .heartbeat)
         endpoints = bound
         inboxEndpoint = "inproc://morph-iopub-\(context.sessionID)"
         try publisherInbox.bind(inboxEndpoint)
