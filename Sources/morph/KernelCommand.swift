@@ -49,7 +49,9 @@ struct KernelCommand: ParsableCommand {
         } catch {
             throw ValidationError("cannot open the kernel's sockets: \(error.description)")
         }
-        server.start(language: { Session() })
+        // History across sessions lives under the Jupyter data directory ($JUPYTER_DATA_DIR, …).
+        let history = Kernelspec.userDataDirectory().map { HistoryStore(dataDirectory: $0) }
+        server.start(history: history, language: { Session() })
         let restart = server.waitUntilStopped()
         logger.info("kernel stopped\(restart ? " (the client will restart it)" : "")")
     }

@@ -16,11 +16,16 @@ public final class ShellHandler {
     public private(set) var executionCount = 0
     private var history = History()
 
-    /// A handler running cells in `language`, talking through `transport`.
-    public init(context: KernelContext, transport: ShellTransport, language: LanguageSession) {
+    /// A handler running cells in `language`, talking through `transport`; with `historyStore`,
+    /// cells are kept there too and history requests read earlier sessions from it.
+    public init(
+        context: KernelContext, transport: ShellTransport, language: LanguageSession, historyStore: HistoryStore? = nil
+    ) {
         self.context = context
         self.transport = transport
         self.language = language
+        let logger = context.logger
+        history = History(store: historyStore, report: { logger.warning("\($0)") })
         self.workingDirectory = ShellHandler.currentDirectory()
     }
 

@@ -69,7 +69,8 @@ public final class KernelServer: Sendable {
     }
 
     /// Starts the four threads; `makeLanguage` is called on the shell thread, which owns the session.
-    public func start(language makeLanguage: @escaping @Sendable () -> LanguageSession) {
+    /// Cells go to `history` too when given (earlier sessions are read from it).
+    public func start(history: HistoryStore? = nil, language makeLanguage: @escaping @Sendable () -> LanguageSession) {
         let context = self.context
         let (shell, stdin, control, iopub, heartbeat, inbox) = (self.shell, self.stdin, self.control, self.iopub, self.heartbeat, publisherInbox)
         let (shellPush, controlPush) = (shellToPublisher, controlToPublisher)
@@ -85,7 +86,7 @@ public final class KernelServer: Sendable {
         }
         started["shell"] = PosixThread {
             let sockets = ShellSockets(shell: shell, stdin: stdin, iopub: shellPush, logger: context.logger)
-            let handler = ShellHandler(context: context, transport: sockets, language: makeLanguage())
+            let handler = ShellHandler(context: context, transport: sockets, language: makeLanguage(), historyStore: history)
             KernelServer.serve(shell, context: context, stopVia: shellPush) { handler.handle($0) }
             shell.close()
             stdin.close()
