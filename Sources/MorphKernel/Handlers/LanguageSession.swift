@@ -14,6 +14,14 @@ public protocol LanguageSession: AnyObject {
     func completions(in code: String, cursor: Int) -> CompletionResult
     /// Documentation of what is at a code-point offset, or nil.
     func inspection(of code: String, cursor: Int, detailLevel: Int) -> MimeBundle?
+    /// The session's comms and widgets (nil: a language without comms).
+    var commHub: CommHub? { get }
 }
 
-extension Session: LanguageSession {}
+extension LanguageSession {
+    public var commHub: CommHub? { nil }
+}
+
+extension Session: LanguageSession {
+    public var commHub: CommHub? { comms }
+}
