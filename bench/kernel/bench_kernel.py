@@ -162,6 +162,7 @@ class Numbers:
     png_note: str = ""
     rss_mb: float = float("nan")
     client_start_ms: list[float] = field(default_factory=list)
+    slider_ms: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -252,6 +253,12 @@ def bench_kernel(name: str, spec_name: str, runs: int, png_runs: int,
         time.sleep(1.0)
         out.rss_mb = rss_mb(proc.pid)
 
+        # Slider round trip (Morph only: ipykernel's side would need ipywidgets): a comm_msg
+        # update of the demo slider's value until the kernel's update of its label arrives.
+        if name == "Morph":
+            out.slider_ms = slider_round_trips(lean, runs=min(runs, 500))
+            lean.drain_shell()
+
         # PNG display: the first candidate cell that displays what it promises.
         out.png_note = "no candidate cell displayed an image"
         for setup, code, mime, note in png_candidates:
@@ -286,6 +293,44 @@ def bench_kernel(name: str, spec_name: str, runs: int, png_runs: int,
                 proc.wait()
         log.close()
     return out
+
+
+def slider_round_trips(lean: Lean, runs: int) -> list[float]:
+    """Times comm_msg (slider value) in → comm_msg (label update) out, one at a time, in ms."""
+    msg_id = lean.execute("let benchSlider = slider(min: 0, max: 1000, value: 0)\nbenchSlider").decode()
+    slider_id = label_id = None
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:
+        if not lean.iopub.poll(1000):
+            continue
+        header, parent, content = lean.split(lean.iopub.recv_multipart())
+        if parent.get("msg_id") != msg_id:
+            continue
+        if header["msg_type"] == "comm_open":
+            model = content["data"]["state"].get("_model_name")
+            if model == "IntSliderModel":
+                slider_id = content["comm_id"]
+            elif model == "LabelModel":
+                label_id = content["comm_id"]
+        if header["msg_type"] == "status" and content.get("execution_state") == "idle":
+            break
+    if slider_id is None or label_id is None:
+        return []
+    times = []
+    for i in range(runs + 20):
+        value = 1 + i % 999
+        t0 = time.perf_counter()
+        lean.send("comm_msg", {"comm_id": slider_id, "data": {
+            "method": "update", "state": {"value": value}, "buffer_paths": []}})
+        while True:
+            if not lean.iopub.poll(10_000):
+                raise TimeoutError("no label update")
+            header, _, content = lean.split(lean.iopub.recv_multipart())
+            if header["msg_type"] == "comm_msg" and content.get("comm_id") == label_id:
+                break
+        if i >= 20:
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
 
 
 def client_start_once(spec_name: str) -> float:
@@ -392,6 +437,11 @@ def report(morph: Numbers, ipy: Numbers, runs: int, png_runs: int, png_size: int
     lines += ["", "For scale, issue 2's quiet-machine reference for ipykernel 7.4: start 306 ms, trivial p50 "
               "3.6–4.5 ms (lean client), PNG display 6 ms, idle RSS 51 MB. Under load ipykernel slows more "
               "than Morph, so ratios measured on a busy machine flatter Morph; compare the absolute numbers too."]
+    if morph.slider_ms:
+        lines += ["", f"Slider round trip (Morph, {len(morph.slider_ms)} runs after 20 warm-up): a comm_msg "
+                  "update of `slider(…)`'s value until the kernel's comm_msg rewriting its label arrives: "
+                  f"p50 {statistics.median(morph.slider_ms):.3f} ms, p99 {percentile(morph.slider_ms, 0.99):.3f} ms "
+                  "(no ipykernel figure: that needs ipywidgets in its environment)."]
     lines += ["", "Start as a client sees it: jupyter_client's `KernelManager.start_kernel()`, then "
               "`km.client().start_channels()` and a kernel_info_request right away (default reconnect "
               "interval), timed until the kernel_info_reply; rounds alternate Morph, ipykernel. "
