@@ -171,6 +171,7 @@ def test_bad_comm_messages_are_reported_and_the_kernel_lives(kernel: Kernel) -> 
          "WidgetCallbackError"),
         ("comm_close", {"comm_id": "no-such-comm", "data": {}}, [], "UnknownComm"),
         ("comm_open", {"comm_id": "w1", "target_name": "jupyter.widget", "data": {"state": 7}}, [], "BadCommMessage"),
+        ("comm_open", {"comm_id": "w2", "target_name": "jupyter.widget", "data": "x"}, [], "BadCommMessage"),
         ("comm_open", {"comm_id": "t1", "target_name": "no.such.target", "data": {}}, [], "UnknownCommTarget"),
     ]
     for msg_type, content, buffers, ename in cases:

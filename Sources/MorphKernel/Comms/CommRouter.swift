@@ -42,7 +42,11 @@ final class CommRouter {
         let data = content["data"] ?? [:]
         publishing(under: request) {
             guard let hub else {
-                if request.messageType == "comm_open" { refuse(request, commID: commID, CommError(kind: "UnknownCommTarget", message: "this kernel has no comm targets")) }
+                if request.messageType == "comm_open" {
+                    refuse(request, commID: commID, CommError(kind: "UnknownCommTarget", message: "this kernel has no comm targets"))
+                } else {
+                    report(CommError(kind: "UnknownComm", message: "no open comm with id '\(commID)'"), about: request)
+                }
                 return
             }
             do throws(CommError) {
@@ -68,7 +72,12 @@ final class CommRouter {
                     try hub.receiveClose(commID: commID)
                 }
             } catch {
-                report(error, about: request)
+                // A comm_open the hub cannot take is closed again, as the messaging spec asks.
+                if request.messageType == "comm_open" && !commID.isEmpty {
+                    refuse(request, commID: commID, error)
+                } else {
+                    report(error, about: request)
+                }
             }
         }
     }

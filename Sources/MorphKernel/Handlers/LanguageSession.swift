@@ -19,9 +19,11 @@ public protocol LanguageSession: AnyObject {
 }
 
 extension LanguageSession {
+    /// No comms: every comm_open is closed again.
     public var commHub: CommHub? { nil }
 }
 
 extension Session: LanguageSession {
+    /// The session's widgets and control comms.
     public var commHub: CommHub? { comms }
 }
