@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "morph", targets: ["morph"]),
+        // What the kernelspec runs: listens on the kernel's ports within a millisecond, then execs morph.
+        .executable(name: "morph-kernel", targets: ["MorphKernelLauncher"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +31,7 @@ let package = Package(
         // Listens on the kernel's TCP ports before main runs (a client connecting during start-up
         // is queued, not refused and left to ZeroMQ's reconnect interval).
         .target(name: "CEarlyListen"),
+        .executableTarget(name: "MorphKernelLauncher", dependencies: ["CEarlyListen"]),
 
         .target(name: "MorphJSON"),
         .target(name: "MorphEngine", dependencies: ["MorphJSON", "CBLAS", "CSIMD", "CZlib", "COpenSSL"]),

@@ -8,6 +8,11 @@
 // (ZMQ_USE_FD) wait in the listen backlog. Anything unexpected here (no `kernel` subcommand, an
 // unreadable or odd connection file, ipc, a bind error) leaves the slots empty, and the kernel
 // binds the usual way later.
+//
+// Loading morph's shared libraries takes 8-25 ms before even .preinit_array runs, so the
+// kernelspec starts the kernel through morph-kernel, a small C program without them that
+// listens within a millisecond (this same code) and execs morph with the listening sockets
+// open; their numbers travel in MORPH_EARLY_LISTENERS and morph adopts them here.
 
 #define _GNU_SOURCE
 #include "CEarlyListen.h"
@@ -15,6 +20,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -110,8 +117,57 @@ static void listen_early(const char *path) {
     }
 }
 
+static const char *const inherited_variable = "MORPH_EARLY_LISTENERS";
+
+/// Takes over the listening sockets a launcher left open (their numbers in MORPH_EARLY_LISTENERS,
+/// one per slot, -1 for none); returns 1 when the variable was there. Reads `envp`: getenv does
+/// not work yet when .preinit_array runs (the Swift side removes the variable later).
+static int adopt_inherited(char **envp) {
+    const char *list = NULL;
+    size_t name_length = strlen(inherited_variable);
+    for (char **e = envp; e != NULL && *e != NULL; e++) {
+        if (strncmp(*e, inherited_variable, name_length) == 0 && (*e)[name_length] == '=') {
+            list = *e + name_length + 1;
+            break;
+        }
+    }
+    if (list == NULL) return 0;
+    const char *p = list;
+    for (int slot = 0; slot < MORPH_EARLY_CHANNELS && *p != '\0'; slot++) {
+        char *end = NULL;
+        long fd = strtol(p, &end, 10);
+        if (end == p) break;
+        int listening = 0;
+        socklen_t length = sizeof listening;
+        if (fd >= 0 && fd < 65536 && getsockopt((int)fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0 && listening) {
+            fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+            listeners[slot] = (int)fd;
+        }
+        p = *end == ',' ? end + 1 : end;
+    }
+    return 1;
+}
+
+int morph_early_listeners_hand_over(void) {
+    char list[128];
+    size_t used = 0;
+    int any = 0;
+    for (int slot = 0; slot < MORPH_EARLY_CHANNELS; slot++) {
+        int fd = listeners[slot];
+        if (fd >= 0) {
+            fcntl(fd, F_SETFD, 0);
+            any = 1;
+        }
+        int n = snprintf(list + used, sizeof list - used, slot == 0 ? "%d" : ",%d", fd);
+        if (n < 0 || (size_t)n >= sizeof list - used) return -1;
+        used += (size_t)n;
+    }
+    if (!any) return 0;
+    return setenv(inherited_variable, list, 1) == 0 ? 0 : -1;
+}
+
 static void morph_early_listen(int argc, char **argv, char **envp) {
-    (void)envp;
+    if (adopt_inherited(envp)) return;
     if (argc < 3 || argv == NULL || argv[1] == NULL || strcmp(argv[1], "kernel") != 0) return;
     for (int i = 2; i < argc && argv[i] != NULL; i++) {
         if (strcmp(argv[i], "--connection-file") == 0 && i + 1 < argc && argv[i + 1] != NULL) {

@@ -1,6 +1,7 @@
 """Start as clients see it: jupyter_client starts the kernel and a client connects at once (as
-JupyterLab's server and nbclient do). The kernel listens before main runs, so the client's
-first connect is not refused and the reply does not wait ZeroMQ's reconnect interval."""
+JupyterLab's server and nbclient do). The kernelspec runs morph-kernel, which listens on the
+ports within milliseconds and execs morph with them, so the client's first connect is not
+refused and the reply does not wait ZeroMQ's reconnect interval."""
 
 from __future__ import annotations
 
@@ -32,7 +33,11 @@ def client_view_start(cwd: str) -> float:
 def test_a_client_connecting_at_once_is_answered_without_a_reconnect_wait(tmp_path) -> None:
     client_view_start(str(tmp_path))  # warm the page cache
     times = sorted(client_view_start(str(tmp_path)) for _ in range(10))
-    # A refused first connect costs 100-200 ms (ZeroMQ's reconnect interval); before the
-    # kernel listened from .preinit_array, 8 of 10 starts paid it (median ~150 ms).
+    # A refused first connect costs 100-200 ms (ZeroMQ's reconnect interval). Before the
+    # kernel listened early, 8 of 10 starts paid it (median ~150 ms); listening from morph's
+    # .preinit_array alone still lost the race in up to 13 of 20 starts when other builds
+    # saturated both cores (loading morph's libraries takes 10-25 ms); through morph-kernel,
+    # which listens ~3 ms after the spawn, none of 20 did at the same load.
+    waited = [t for t in times if t > 100]
+    assert len(waited) <= 1, times
     assert statistics.median(times) < 90, times
-    assert sum(t > 100 for t in times) <= 2, times

@@ -8,4 +8,8 @@ enum { MORPH_EARLY_CHANNELS = 5 };
 /// it from then on (the slot is emptied): it hands it to ZeroMQ or closes it.
 int morph_early_listener_take(int slot);
 
+/// Keeps the listening sockets open across exec and names them in the environment, for the
+/// process a launcher execs next; 0 on success.
+int morph_early_listeners_hand_over(void);
+
 #endif

@@ -21,6 +21,7 @@ enum EarlyListeners {
     /// The early listener for `channel` if it listens on `endpoint`'s port; nil otherwise (a
     /// listener for another port is closed, so that ZeroMQ's own bind finds its port free).
     static func take(_ channel: Channel, endpoint: String) -> Int32? {
+        unsetenv("MORPH_EARLY_LISTENERS")  // handed over by morph-kernel; children must not see it
         let fd = morph_early_listener_take(slot(of: channel))
         guard fd >= 0 else { return nil }
         guard endpoint.hasPrefix("tcp://"), let colon = endpoint.lastIndex(of: ":"),
