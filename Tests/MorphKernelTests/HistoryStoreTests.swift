@@ -31,6 +31,8 @@ import Testing
         var first = History(store: store, report: { Issue.record("unexpected report: \($0)") })
         first.append(line: 1, input: "let a = 1", output: nil)
         first.append(line: 2, input: "a + 1", output: "2")
+        #expect(try store.load().entries.isEmpty)  // written at save, after the reply
+        first.save()
         var second = History(store: HistoryStore(dataDirectory: directory), report: { Issue.record("unexpected report: \($0)") })
         second.append(line: 1, input: "a * 3", output: "3")
         #expect(Self.tail(&second) == [[1, 1, "let a = 1"], [1, 2, "a + 1"], [2, 1, "a * 3"]])
@@ -74,6 +76,7 @@ import Testing
         let store = HistoryStore(path: directory + "/history.jsonl", lockWaitMilliseconds: 20)
         var earlier = History(store: store, report: { Issue.record("unexpected report: \($0)") })
         earlier.append(line: 1, input: "before the lock", output: nil)
+        earlier.save()
 
         let holder = open(store.path, O_RDWR)
         #expect(flock(holder, LOCK_EX | LOCK_NB) == 0)

@@ -14,6 +14,7 @@ struct History {
     private var number: Int?
     private var store: HistoryStore?
     private(set) var entries: [Entry] = []
+    private var unsaved: [Entry] = []
     private let report: (String) -> Void
     private var reportedUnreadable = false
 
@@ -45,13 +46,21 @@ struct History {
         return started
     }
 
+    /// Keeps a cell; it reaches the store at the next `save` (after the request is answered,
+    /// so the file's lock and write never delay a reply).
     mutating func append(line: Int, input: String, output: String?) {
         let session = session()
         let entry = Entry(session: session, line: line, input: input, output: output)
         entries.append(entry)
-        guard let store else { return }
+        if store != nil { unsaved.append(entry) }
+    }
+
+    /// Writes the cells kept since the last save to the store.
+    mutating func save() {
+        guard let store, !unsaved.isEmpty else { return }
+        defer { unsaved = [] }
         do {
-            try store.append(entry)
+            try store.append(unsaved)
         } catch {
             self.store = nil
             report("history is kept in memory only from now on: \(error.description)")
@@ -61,6 +70,7 @@ struct History {
     /// Earlier sessions' cells (from the store) followed by this session's.
     private mutating func allEntries() -> [Entry] {
         let session = session()
+        save()
         guard let store else { return entries }
         do {
             let (stored, unreadable) = try store.load()

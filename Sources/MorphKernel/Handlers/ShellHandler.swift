@@ -66,6 +66,7 @@ public final class ShellHandler {
         default: context.answerUnknown(request, on: .shell, via: transport)
         }
         context.publishStatus("idle", parent: request, via: transport)
+        history.save()
         if !aborted.isEmpty { abortExecutions(in: aborted) }
     }
 

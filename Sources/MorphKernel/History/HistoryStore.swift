@@ -68,14 +68,25 @@ public final class HistoryStore: Sendable {
 
     /// Appends one cell.
     public func append(_ entry: Entry) throws(Unavailable) {
+        try append([entry])
+    }
+
+    /// Appends cells, in order, in one write.
+    public func append(_ entries: [Entry]) throws(Unavailable) {
+        guard !entries.isEmpty else { return }
         let fd = try open(flags: O_WRONLY | O_CREAT | O_APPEND)
         defer { close(fd) }
         try lock(fd, exclusive: true)
-        var record: [String: JSON] = [
-            "session": JSON(entry.session), "line": JSON(entry.line), "input": .string(entry.input),
-        ]
-        record["output"] = entry.output.map { .string($0) } ?? .null
-        try append(.object(record), to: fd)
+        var bytes: [UInt8] = []
+        for entry in entries {
+            var record: [String: JSON] = [
+                "session": JSON(entry.session), "line": JSON(entry.line), "input": .string(entry.input),
+            ]
+            record["output"] = entry.output.map { .string($0) } ?? .null
+            bytes += JSON.object(record).serializedBytes()
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        try write(bytes, to: fd)
     }
 
     /// Every cell in the file, oldest first, and how many lines could not be read.
@@ -128,6 +139,10 @@ public final class HistoryStore: Sendable {
     private func append(_ record: JSON, to fd: Int32) throws(Unavailable) {
         var bytes = record.serializedBytes()
         bytes.append(UInt8(ascii: "\n"))
+        try write(bytes, to: fd)
+    }
+
+    private func write(_ bytes: [UInt8], to fd: Int32) throws(Unavailable) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
