@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "morph", targets: ["morph"]),
+        // What the kernelspec runs: listens on the kernel's ports within a millisecond, then execs morph.
+        .executable(name: "morph-kernel", targets: ["MorphKernelLauncher"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,13 +28,17 @@ let package = Package(
         // loops are vectorised by the compiler, and the tests (debug builds) must run the same
         // vector code as the release build.
         .target(name: "CSIMD", cSettings: [.unsafeFlags(["-O2"])]),
+        // Listens on the kernel's TCP ports before main runs (a client connecting during start-up
+        // is queued, not refused and left to ZeroMQ's reconnect interval).
+        .target(name: "CEarlyListen"),
+        .executableTarget(name: "MorphKernelLauncher", dependencies: ["CEarlyListen"]),
 
         .target(name: "MorphJSON"),
         .target(name: "MorphEngine", dependencies: ["MorphJSON", "CBLAS", "CSIMD", "CZlib", "COpenSSL"]),
         .target(name: "MorphRender", dependencies: ["MorphJSON", "CZlib"]),
         .target(name: "MorphScript", dependencies: ["MorphEngine", "MorphRender", "MorphJSON"]),
         .target(name: "MorphKernel", dependencies: [
-            "MorphScript", "MorphJSON", "CZeroMQ", "COpenSSL",
+            "MorphScript", "MorphJSON", "CZeroMQ", "COpenSSL", "CEarlyListen",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MorphNotebook", dependencies: ["MorphScript", "MorphEngine", "MorphRender", "MorphJSON"]),

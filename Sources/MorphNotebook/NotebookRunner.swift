@@ -87,6 +87,12 @@ public struct NotebookRunner {
         for i in codeCells { if let outs = recorder.outputs[i] { nb.cells[i].outputs = outs } }
         nb.metadata["kernelspec"] = ["name": "morph", "display_name": "Morph", "language": "morph"]
         nb.metadata["language_info"] = Self.languageInfo
+        // The widgets' last state, as JupyterLab saves it, so the notebook can show them without a kernel.
+        if session.comms.openComms.isEmpty {
+            nb.metadata["widgets"] = nil
+        } else {
+            nb.metadata["widgets"] = ["application/vnd.jupyter.widget-state+json": session.comms.notebookState()]
+        }
         return Outcome(notebook: nb, failure: failure)
     }
 

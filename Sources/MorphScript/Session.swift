@@ -10,6 +10,8 @@ public final class Session {
     public let registry: Registry
     /// The variables, by name.
     var globals: [String: Binding] = [:]
+    /// The session's comms and widgets (the host carries their messages).
+    public let comms = CommHub()
     /// Display ids handed out so far (see `CallContext.newDisplayID`).
     var displayCounter = 0
 

@@ -58,8 +58,10 @@ struct InstallCommand: ParsableCommand {
             throw ValidationError("cannot find this morph binary's path (/proc/self/exe)")
         }
         do {
+            // Start through morph-kernel when it was built beside this binary (it listens before morph loads).
             let directory = try Kernelspec.install(
-                into: kernels, name: name, binaryPath: binary, environment: BLAS.launchEnvironment())
+                into: kernels, name: name, binaryPath: KernelLauncher.path(beside: binary) ?? binary,
+                environment: BLAS.launchEnvironment())
             print("Installed kernelspec \(name) in \(directory)")
         } catch {
             throw ValidationError(error.description)

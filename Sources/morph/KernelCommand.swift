@@ -76,7 +76,9 @@ struct KernelCommand: ParsableCommand {
                 logger.warning("\(error.description)")
             }
         }
-        server.start(language: { Session() })
+        // History across sessions lives under the Jupyter data directory ($JUPYTER_DATA_DIR, …).
+        let history = Kernelspec.userDataDirectory().map { HistoryStore(dataDirectory: $0) }
+        server.start(history: history, language: { Session() })
         let restart = server.waitUntilStopped()
         logger.info("kernel stopped\(restart ? " (the client will restart it)" : "")")
     }

@@ -207,7 +207,7 @@ import Testing
         #expect(!Glob.matches("1?2", "1+2+"))
     }
 
-    @Test func commInfoIsEmptyAndUnknownCommTargetIsClosed() throws {
+    @Test func aLanguageWithoutCommsClosesEveryCommAndSaysWhy() throws {
         kernel.send("comm_info_request", [:])
         kernel.run()
         #expect(kernel.received(on: .shell).first?.content == ["status": "ok", "comms": [:]])
@@ -216,8 +216,9 @@ import Testing
         kernel.run()
         #expect(kernel.received(on: .shell).isEmpty)
         let iopub = kernel.received(on: .iopub)
-        #expect(types(iopub) == ["status", "comm_close", "status"])
+        #expect(types(iopub) == ["status", "comm_close", "error", "status"])
         #expect(iopub[1].content["comm_id"] == "c1")
+        #expect(iopub[2].content["ename"] == "UnknownCommTarget")
         #expect(iopub[1].parentHeader["msg_id"]?.stringValue == open.header.messageID)
     }
 

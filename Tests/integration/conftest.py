@@ -3,6 +3,8 @@ failing test shows the kernel's log."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +13,8 @@ from morphtest import Kernel, Wire, kernelspec_problem
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    # Kernels keep history under the Jupyter data directory: the tests' kernels use their own.
+    os.environ["JUPYTER_DATA_DIR"] = tempfile.mkdtemp(prefix="morph-test-data-")
     problem = kernelspec_problem()
     if problem:
         pytest.exit(f"Morph integration tests cannot run: {problem}", returncode=3)

@@ -44,7 +44,9 @@ def kernelspec_problem() -> str | None:
     if not os.path.exists(binary):
         return f"kernelspec {KERNEL_NAME!r} points at {binary!r}, which does not exist"
     expected = os.environ.get("MORPH_BIN")
-    if expected and os.path.realpath(binary) != os.path.realpath(expected):
+    # The kernelspec may start morph through morph-kernel, the launcher built beside it.
+    launcher = os.path.join(os.path.dirname(expected), "morph-kernel") if expected else None
+    if expected and os.path.realpath(binary) not in (os.path.realpath(expected), os.path.realpath(launcher)):
         return (
             f"kernelspec {KERNEL_NAME!r} runs {binary!r} but the build under test is "
             f"{expected!r}: another kernelspec shadows it (see `jupyter kernelspec list`)"

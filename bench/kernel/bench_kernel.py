@@ -7,7 +7,11 @@ Measures, for each kernel started from its installed kernelspec:
     iopub (1000 runs after a warm-up; p50 and p99), with a lean client that talks to the
     sockets directly (pyzmq, its own HMAC signing; no jupyter_client loop);
   - PNG display: a cell that displays a ~100 KB PNG, send until idle (50 runs);
-  - idle RSS: VmRSS from /proc/PID/status after the runs and a short idle pause.
+  - idle RSS: VmRSS from /proc/PID/status after the runs and a short idle pause;
+  - start as clients see it: jupyter_client's KernelManager.start_kernel(), then a client that
+    connects right away (default ZeroMQ reconnect interval, as JupyterLab's server and nbclient)
+    and sends kernel_info_request; time until its kernel_info_reply (not wait_for_ready, which
+    waits for iopub to go quiet). Rounds alternate between the kernels; p50 and p90.
 Then prints the ratios Morph / ipykernel against the targets of issue 2, and with
 --write FILE replaces the "## Kernel" section of FILE (other sections are kept).
 
@@ -40,7 +44,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 
 DELIM = b"<IDS|MSG>"
 TRIVIAL = "1 + 1"
-TARGETS = {"start": 0.1, "p50": 0.1, "p99": 0.1, "png": 0.25, "rss": 0.4}
+TARGETS = {"start": 0.1, "p50": 0.1, "p99": 0.1, "png": 0.25, "rss": 0.4, "client_p50": 0.1, "client_p90": 0.15}
 
 
 def free_ports(n: int) -> list[int]:
@@ -157,6 +161,8 @@ class Numbers:
     png_p50_ms: float = float("nan")
     png_note: str = ""
     rss_mb: float = float("nan")
+    client_start_ms: list[float] = field(default_factory=list)
+    slider_ms: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -247,6 +253,12 @@ def bench_kernel(name: str, spec_name: str, runs: int, png_runs: int,
         time.sleep(1.0)
         out.rss_mb = rss_mb(proc.pid)
 
+        # Slider round trip (Morph only: ipykernel's side would need ipywidgets): a comm_msg
+        # update of the demo slider's value until the kernel's update of its label arrives.
+        if name == "Morph":
+            out.slider_ms = slider_round_trips(lean, runs=min(runs, 500))
+            lean.drain_shell()
+
         # PNG display: the first candidate cell that displays what it promises.
         out.png_note = "no candidate cell displayed an image"
         for setup, code, mime, note in png_candidates:
@@ -281,6 +293,82 @@ def bench_kernel(name: str, spec_name: str, runs: int, png_runs: int,
                 proc.wait()
         log.close()
     return out
+
+
+def slider_round_trips(lean: Lean, runs: int) -> list[float]:
+    """Times comm_msg (slider value) in → comm_msg (label update) out, one at a time, in ms."""
+    msg_id = lean.execute("let benchSlider = slider(min: 0, max: 1000, value: 0)\nbenchSlider").decode()
+    slider_id = label_id = None
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline:
+        if not lean.iopub.poll(1000):
+            continue
+        header, parent, content = lean.split(lean.iopub.recv_multipart())
+        if parent.get("msg_id") != msg_id:
+            continue
+        if header["msg_type"] == "comm_open":
+            model = content["data"]["state"].get("_model_name")
+            if model == "IntSliderModel":
+                slider_id = content["comm_id"]
+            elif model == "LabelModel":
+                label_id = content["comm_id"]
+        if header["msg_type"] == "status" and content.get("execution_state") == "idle":
+            break
+    if slider_id is None or label_id is None:
+        return []
+    times = []
+    for i in range(runs + 20):
+        value = 1 + i % 999
+        t0 = time.perf_counter()
+        lean.send("comm_msg", {"comm_id": slider_id, "data": {
+            "method": "update", "state": {"value": value}, "buffer_paths": []}})
+        while True:
+            if not lean.iopub.poll(10_000):
+                raise TimeoutError("no label update")
+            header, _, content = lean.split(lean.iopub.recv_multipart())
+            if header["msg_type"] == "comm_msg" and content.get("comm_id") == label_id:
+                break
+        if i >= 20:
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def client_start_once(spec_name: str) -> float:
+    """One start as a client sees it, in ms: KernelManager.start_kernel() until the
+    kernel_info_reply of a client that connected right after it returned."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name=spec_name)
+    started = time.perf_counter()
+    km.start_kernel(cwd=tempfile.gettempdir())
+    kc = km.client()
+    kc.start_channels()
+    try:
+        msg_id = kc.kernel_info()
+        while True:
+            reply = kc.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return (time.perf_counter() - started) * 1000
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) by the nearest-rank method."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered) + 0.5)) - 1))]
+
+
+def bench_client_start(kernels: list[tuple[Numbers, str]], rounds: int) -> None:
+    """Alternates client-view starts of each kernel for `rounds` rounds (one warm-up each first)."""
+    for _, spec in kernels:
+        client_start_once(spec)
+    for _ in range(rounds):
+        for numbers, spec in kernels:
+            numbers.client_start_ms.append(client_start_once(spec))
 
 
 def morph_png_candidates(png_size: int) -> list[tuple[str, str, str, str]]:
@@ -324,6 +412,11 @@ def report(morph: Numbers, ipy: Numbers, runs: int, png_runs: int, png_size: int
         ("trivial execute, send→idle p99 (ms)", morph.p99_ms, ipy.p99_ms, TARGETS["p99"]),
         (f"PNG display ~{png_size // 1000} KB, send→idle p50 (ms, {png_runs} runs)", morph.png_p50_ms, ipy.png_p50_ms, TARGETS["png"]),
         ("idle RSS after the trivial runs (MB, VmRSS)", morph.rss_mb, ipy.rss_mb, TARGETS["rss"]),
+        (f"start as a client sees it, p50 (ms, {len(morph.client_start_ms)} rounds)",
+         statistics.median(morph.client_start_ms) if morph.client_start_ms else float("nan"),
+         statistics.median(ipy.client_start_ms) if ipy.client_start_ms else float("nan"), TARGETS["client_p50"]),
+        ("start as a client sees it, p90 (ms)", percentile(morph.client_start_ms, 0.9),
+         percentile(ipy.client_start_ms, 0.9), TARGETS["client_p90"]),
     ]
     lines = [
         "## Kernel",
@@ -344,6 +437,19 @@ def report(morph: Numbers, ipy: Numbers, runs: int, png_runs: int, png_size: int
     lines += ["", "For scale, issue 2's quiet-machine reference for ipykernel 7.4: start 306 ms, trivial p50 "
               "3.6–4.5 ms (lean client), PNG display 6 ms, idle RSS 51 MB. Under load ipykernel slows more "
               "than Morph, so ratios measured on a busy machine flatter Morph; compare the absolute numbers too."]
+    if morph.slider_ms:
+        lines += ["", f"Slider round trip (Morph, {len(morph.slider_ms)} runs after 20 warm-up): a comm_msg "
+                  "update of `slider(…)`'s value until the kernel's comm_msg rewriting its label arrives: "
+                  f"p50 {statistics.median(morph.slider_ms):.3f} ms, p99 {percentile(morph.slider_ms, 0.99):.3f} ms "
+                  "(no ipykernel figure: that needs ipywidgets in its environment)."]
+    lines += ["", "Start as a client sees it: jupyter_client's `KernelManager.start_kernel()`, then "
+              "`km.client().start_channels()` and a kernel_info_request right away (default reconnect "
+              "interval), timed until the kernel_info_reply; rounds alternate Morph, ipykernel. "
+              "The lean-client cold start above retries every 2 ms instead."]
+    for n in (morph, ipy):
+        if n.client_start_ms:
+            lines.append(f"{n.name} client-view starts (ms, sorted): "
+                         + ", ".join(f"{x:.0f}" for x in sorted(n.client_start_ms)) + ".")
     lines += ["", f"Means of the trivial round trip: Morph {fmt(morph.mean_ms)} ms, ipykernel {fmt(ipy.mean_ms)} ms."]
     lines += [f"PNG display, Morph: {morph.png_note}.", "", f"PNG display, ipykernel: {ipy.png_note}."]
     for n in (morph, ipy):
@@ -375,9 +481,23 @@ def main() -> int:
     ap.add_argument("--ipykernel", default="python3")
     ap.add_argument("--morph-png-setup", default=None, help="Morph cell run once before the PNG runs")
     ap.add_argument("--morph-png-code", default=None, help="Morph cell that displays a ~100 KB PNG")
+    ap.add_argument("--start-rounds", type=int, default=30, help="client-view start rounds per kernel")
+    ap.add_argument("--only-start", action="store_true", help="measure only the client-view start")
     ap.add_argument("--write", type=Path, default=None, help="write the results into this Markdown file")
     args = ap.parse_args()
     command = "python bench/kernel/bench_kernel.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+    if args.only_start:
+        morph, ipy = Numbers("Morph"), Numbers("ipykernel")
+        bench_client_start([(morph, args.morph_kernel), (ipy, args.ipykernel)], args.start_rounds)
+        for n in (morph, ipy):
+            print(f"{n.name}: p50 {statistics.median(n.client_start_ms):.1f} ms, "
+                  f"p90 {percentile(n.client_start_ms, 0.9):.1f} ms; sorted: "
+                  + ", ".join(f"{x:.0f}" for x in sorted(n.client_start_ms)))
+        m, i = statistics.median(morph.client_start_ms), statistics.median(ipy.client_start_ms)
+        print(f"ratios: p50 {m / i:.3f}x, p90 "
+              f"{percentile(morph.client_start_ms, 0.9) / percentile(ipy.client_start_ms, 0.9):.3f}x")
+        return 0
 
     work = Path(tempfile.mkdtemp(prefix="bench-png-"))
     png = work / "bench.png"
@@ -392,6 +512,7 @@ def main() -> int:
     if args.morph_png_code:
         candidates.insert(0, (args.morph_png_setup or "", args.morph_png_code, "image/png", "--morph-png-code"))
     morph = bench_kernel("Morph", args.morph_kernel, args.runs, args.png_runs, candidates)
+    bench_client_start([(morph, args.morph_kernel), (ipy, args.ipykernel)], args.start_rounds)
 
     text = report(morph, ipy, args.runs, args.png_runs, png_size, command)
     print(text)

@@ -14,6 +14,16 @@ public protocol LanguageSession: AnyObject {
     func completions(in code: String, cursor: Int) -> CompletionResult
     /// Documentation of what is at a code-point offset, or nil.
     func inspection(of code: String, cursor: Int, detailLevel: Int) -> MimeBundle?
+    /// The session's comms and widgets (nil: a language without comms).
+    var commHub: CommHub? { get }
 }
 
-extension Session: LanguageSession {}
+extension LanguageSession {
+    /// No comms: every comm_open is closed again.
+    public var commHub: CommHub? { nil }
+}
+
+extension Session: LanguageSession {
+    /// The session's widgets and control comms.
+    public var commHub: CommHub? { comms }
+}

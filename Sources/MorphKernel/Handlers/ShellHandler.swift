@@ -15,12 +15,19 @@ public final class ShellHandler {
     /// The count of cells run with store_history (In[n]).
     public private(set) var executionCount = 0
     private var history = History()
+    private let comms: CommRouter
 
-    /// A handler running cells in `language`, talking through `transport`.
-    public init(context: KernelContext, transport: ShellTransport, language: LanguageSession) {
+    /// A handler running cells in `language`, talking through `transport`; with `historyStore`,
+    /// cells are kept there too and history requests read earlier sessions from it.
+    public init(
+        context: KernelContext, transport: ShellTransport, language: LanguageSession, historyStore: HistoryStore? = nil
+    ) {
         self.context = context
         self.transport = transport
         self.language = language
+        comms = CommRouter(context: context, transport: transport, hub: language.commHub)
+        let logger = context.logger
+        history = History(store: historyStore, report: { logger.warning("\($0)") })
         self.workingDirectory = ShellHandler.currentDirectory()
     }
 
@@ -30,6 +37,9 @@ public final class ShellHandler {
         handle(request)
     }
 
+    /// Whether `type` is a comm message (handled by the comm router; its widget callbacks may wait).
+    private static func isComm(_ type: String) -> Bool { type == "comm_open" || type == "comm_msg" || type == "comm_close" }
+
     private func handle(_ request: Message) {
         context.logger.debug("shell: \(request.messageType)")
         context.publishStatus("busy", parent: request, via: transport)
@@ -38,22 +48,25 @@ public final class ShellHandler {
             context.publishStatus("idle", parent: request, via: transport)
             return
         }
+        // Widget callbacks still waiting after a burst of updates run before anything else.
+        if !ShellHandler.isComm(request.messageType) { comms.runPendingCallbacks(after: request, force: true) }
         switch request.messageType {
-        case "execute_request": aborted = execute(request)
+        case "execute_request": aborted = comms.publishing(under: request) { execute(request) }
         case "kernel_info_request": reply(request, "kernel_info_reply", KernelInfo.content)
         case "is_complete_request": isComplete(request)
         case "complete_request": complete(request)
         case "inspect_request": inspect(request)
         case "history_request": reply(request, "history_reply", history.reply(to: request.content))
-        case "comm_info_request": reply(request, "comm_info_reply", ["status": "ok", "comms": [:]])
-        case "comm_open": commOpen(request)
-        case "comm_msg", "comm_close":
-            context.logger.info("ignored \(request.messageType) for a comm this kernel does not have")
+        case "comm_info_request": reply(request, "comm_info_reply", comms.info(request))
+        case "comm_open", "comm_msg", "comm_close":
+            comms.receive(request)
+            comms.runPendingCallbacks(after: request)
         case "shutdown_request":
             ControlHandler.shutdown(request, on: .shell, context: context, outlet: transport)
         default: context.answerUnknown(request, on: .shell, via: transport)
         }
         context.publishStatus("idle", parent: request, via: transport)
+        history.save()
         if !aborted.isEmpty { abortExecutions(in: aborted) }
     }
 
@@ -215,15 +228,6 @@ public final class ShellHandler {
         let length = code.unicodeScalars.count
         guard let position = value?.intValue else { return length }
         return min(max(0, position), length)
-    }
-
-    // MARK: comms
-
-    private func commOpen(_ request: Message) {
-        let target = request.content["target_name"]?.stringValue ?? ""
-        let commID = request.content["comm_id"]?.stringValue ?? ""
-        context.logger.warning("no comm target '\(target)'; closing comm \(commID)")
-        context.publish("comm_close", content: ["comm_id": .string(commID), "data": [:]], parent: request, via: transport)
     }
 
     private static func currentDirectory() -> String {

@@ -41,6 +41,10 @@ public final class EmbeddedTransport: ShellTransport {
         return incoming[.shell] ?? []
     }
 
+    public func hasWaitingShellMessages() -> Bool {
+        !(incoming[.shell]?.isEmpty ?? true)
+    }
+
     public func receiveStdin(cancellation: CancellationToken) -> [[UInt8]]? {
         if incoming[.stdin]?.isEmpty ?? true { whenWaitingForInput?() }
         if cancellation.isCancelled { return nil }

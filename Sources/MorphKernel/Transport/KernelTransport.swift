@@ -13,4 +13,6 @@ public protocol ShellTransport: MessageOutlet {
     func takeWaitingShellMessages() -> [[[UInt8]]]
     /// Waits for the next message on stdin; nil when `cancellation` is set first (interrupt, shutdown).
     func receiveStdin(cancellation: CancellationToken) -> [[UInt8]]?
+    /// Whether another shell message is already waiting (checked without blocking).
+    func hasWaitingShellMessages() -> Bool
 }

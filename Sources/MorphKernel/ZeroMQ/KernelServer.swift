@@ -66,11 +66,11 @@ public final class KernelServer: Sendable {
         // libzmq refuses a larger frame as its size arrives, before allocating it, and drops the peer.
         for socket in [shell, control, stdin] { try socket.setOption64(ZMQ_MAXMSGSIZE, Int64(self.maxMessageSize)) }
         var bound: [Channel: String] = [:]
-        bound[.shell] = try shell.bind(connection.endpoint(for: .shell))
-        bound[.control] = try control.bind(connection.endpoint(for: .control))
-        bound[.stdin] = try stdin.bind(connection.endpoint(for: .stdin))
-        bound[.iopub] = try iopub.bind(connection.endpoint(for: .iopub))
-        bound[.heartbeat] = try heartbeat.bind(connection.endpoint(for: .heartbeat))
+        bound[.shell] = try shell.bind(connection.endpoint(for: .shell), for: .shell)
+        bound[.control] = try control.bind(connection.endpoint(for: .control), for: .control)
+        bound[.stdin] = try stdin.bind(connection.endpoint(for: .stdin), for: .stdin)
+        bound[.iopub] = try iopub.bind(connection.endpoint(for: .iopub), for: .iopub)
+        bound[.heartbeat] = try heartbeat.bind(connection.endpoint(for: .heartbeat), for: .heartbeat)
         endpoints = bound
         var actual = connection
         for (channel, endpoint) in bound where connection.transport == "tcp" {
@@ -94,7 +94,8 @@ public final class KernelServer: Sendable {
     }
 
     /// Starts the four threads; `makeLanguage` is called on the shell thread, which owns the session.
-    public func start(language makeLanguage: @escaping @Sendable () -> LanguageSession) {
+    /// Cells go to `history` too when given (earlier sessions are read from it).
+    public func start(history: HistoryStore? = nil, language makeLanguage: @escaping @Sendable () -> LanguageSession) {
         let context = self.context
         let (shell, stdin, control, iopub, heartbeat, inbox) = (self.shell, self.stdin, self.control, self.iopub, self.heartbeat, publisherInbox)
         let (shellPush, controlPush) = (shellToPublisher, controlToPublisher)
@@ -112,7 +113,7 @@ public final class KernelServer: Sendable {
         started["shell"] = PosixThread {
             let sockets = ShellSockets(
                 shell: shell, stdin: stdin, iopub: shellPush, maxMessageSize: limit, logger: context.logger)
-            let handler = ShellHandler(context: context, transport: sockets, language: makeLanguage())
+            let handler = ShellHandler(context: context, transport: sockets, language: makeLanguage(), historyStore: history)
             KernelServer.serve(shell, limit: limit, context: context, stopVia: shellPush) { handler.handle($0) }
             shell.close()
             stdin.close()

@@ -71,6 +71,10 @@ final class ShellSockets: ShellTransport {
     /// How long the shell waits for more queued requests after an error with stop_on_error.
     static let abortQuietMilliseconds = 5
 
+    func hasWaitingShellMessages() -> Bool {
+        (try? shell.waitForInput(timeoutMilliseconds: 0)) ?? false
+    }
+
     func receiveStdin(cancellation: CancellationToken) -> [[UInt8]]? {
         while !cancellation.isCancelled {
             do {
