@@ -182,3 +182,19 @@ struct ShadowingTests {
         #expect(try h.run("dataset(dataset, classes: [0, 1], train: 8, test: 4).classes") == "[0, 1]")
     }
 }
+
+/// Printing and results stop at an output cap and say so.
+struct OutputCapTests {
+    @Test func hugeOutputIsCutWithANote() throws {
+        let h = Harness()
+        try h.run("var row = [0]\nfor i in 0..<16 { row = row + row }\nvar big = [row]\nfor i in 0..<5 { big = big + big }")
+        try h.run("print(big)")
+        let printed = h.sink.text()
+        #expect(printed.utf8.count <= Value.outputLimit + 64)
+        #expect(printed.hasSuffix("… (output truncated)\n"))
+        let shown = try #require(try h.run("[big, big]"))
+        #expect(shown.utf8.count <= Value.outputLimit + 64)
+        #expect(shown.contains("… (output truncated)"))
+        #expect(try h.run("print(\"short\")") == nil && h.sink.text().hasSuffix("short\n"))
+    }
+}

@@ -108,7 +108,13 @@ extension Library {
     private static func joined(_ call: Invocation) throws -> String {
         let separator = try call.arguments.string("separator")
         let terminator = try call.arguments.string("terminator")
-        return call.arguments.variadic.map(\.text).joined(separator: separator) + terminator
+        var text = ""
+        for (i, item) in call.arguments.variadic.enumerated() {
+            if i > 0 { text += separator }
+            text += item.text(limit: Value.outputLimit - min(Value.outputLimit, text.utf8.count))
+            if text.utf8.count >= Value.outputLimit { return text + terminator }
+        }
+        return text + terminator
     }
 
     /// The documentation `help(topic)` shows.
