@@ -197,4 +197,10 @@ struct OutputCapTests {
         #expect(shown.contains("… (output truncated)"))
         #expect(try h.run("print(\"short\")") == nil && h.sink.text().hasSuffix("short\n"))
     }
+
+    @Test func aLongLiteralIsNotCappedLikeAGrowingString() throws {
+        let h = Harness()
+        let literal = String(repeating: "y", count: 10_500_000)
+        #expect(try h.run("let big = \"" + literal + "\"\nbig.count") == "10500000")
+    }
 }

@@ -271,11 +271,13 @@ final class Interpreter {
         for segment in segments {
             switch segment {
             case .text(let t): text += t
-            case .interpolation(let inner): text += try eval(inner).text
-            }
-            // The cap `+` has: a doubling loop fails with an error instead of exhausting memory.
-            guard text.utf8.count <= Operators.maximumLength else {
-                throw ScriptError("ValueError", "the interpolated string would exceed \(Operators.maximumLength) bytes", at: expr.start)
+            case .interpolation(let inner):
+                text += try eval(inner).text
+                // The cap `+` has: a doubling loop fails with an error instead of exhausting memory
+                // (a literal in the cell's source is already in memory and is not capped).
+                guard text.utf8.count <= Operators.maximumLength else {
+                    throw ScriptError("ValueError", "the interpolated string would exceed \(Operators.maximumLength) bytes", at: expr.start)
+                }
             }
         }
         return .string(text)
