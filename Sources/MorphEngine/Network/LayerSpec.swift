@@ -143,20 +143,4 @@ enum ScriptNumber {
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         return String(value)
     }
-
-    /// A string as a MorphScript literal, with escapes.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

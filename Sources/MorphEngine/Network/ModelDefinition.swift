@@ -112,30 +112,6 @@ public struct ModelDefinition: Sendable, Equatable {
                            outputShape: output, encoderLayers: encoderLayers, decoderLayers: decoderLayers)
     }
 
-    /// The MorphScript that builds this model (seed and name included), laid out to be read and
-    /// edited: for a named neural model the composition it is made of, for PCA its own call.
-    public var scriptText: String {
-        if case .principalComponents = kind, let namedCall { return namedCall }
-        var arguments: [String] = []
-        if let encoder { arguments.append("encoder: " + encoder.definitionText(indent: 4, level: 1)) }
-        arguments.append("decoder: " + decoder.definitionText(indent: 4, level: 1))
-        if encoder == nil, let latentSize { arguments.append("latent: \(latentSize)") }
-        if case let .variational(beta) = kind { arguments.append("beta: \(ScriptNumber.text(beta))") }
-        arguments.append("input: [" + inputShape.map(String.init).joined(separator: ", ") + "]")
-        if case let .flow(flow) = inference {
-            arguments.append("inference: \"flow\"")
-            if flow != GradientFlow() { arguments.append("flowSteps: \(flow.steps), flowRate: \(ScriptNumber.text(Double(flow.stepSize)))") }
-        }
-        arguments.append("seed: \(seed)")
-        arguments.append("name: " + ScriptNumber.quoted(name))
-        let call: String
-        switch kind {
-        case .variational: call = "VAE"
-        default: call = "AutoEncoder"
-        }
-        return call + "(\n    " + arguments.joined(separator: ",\n    ") + "\n)"
-    }
-
     /// The call that labels the model in provenance: the named call, or the name.
     public var label: String { namedCall ?? name }
 }
