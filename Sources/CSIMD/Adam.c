@@ -5,17 +5,23 @@
 /* One loop, compiled three times: inlined into functions built for AVX-512, for AVX2 and for the
    baseline, so each vectorises it at its own width while every path performs the same operations. */
 static inline __attribute__((always_inline))
-void adam_loop(const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v, float *vOut,
-               long count, float b1, float b2, float eps, float step, float root) {
+int adam_loop(const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v, float *vOut,
+              long count, float b1, float b2, float eps, float step, float root) {
     const float c1 = 1 - b1, c2 = 1 - b2;
+    unsigned int nonFinite = 0;
     for (long j = 0; j < count; j++) {
         float gj = g[j];
         float mj = b1 * m[j] + c1 * gj;
         float vj = b2 * v[j] + c2 * gj * gj;
         mOut[j] = mj;
         vOut[j] = vj;
-        wOut[j] = w[j] - step * mj / (__builtin_elementwise_sqrt(vj) / root + eps);
+        float wj = w[j] - step * mj / (__builtin_elementwise_sqrt(vj) / root + eps);
+        wOut[j] = wj;
+        unsigned int bits;
+        __builtin_memcpy(&bits, &wj, sizeof bits);
+        nonFinite |= (bits & 0x7F800000u) == 0x7F800000u;  /* all exponent bits set: NaN or ±inf */
     }
+    return nonFinite != 0;
 }
 
 #define ADAM_PARAMETERS const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v, \
@@ -24,32 +30,30 @@ void adam_loop(const float *w, float *wOut, const float *g, const float *m, floa
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f")))
-static void adam_avx512(ADAM_PARAMETERS) { adam_loop(ADAM_ARGUMENTS); }
+static int adam_avx512(ADAM_PARAMETERS) { return adam_loop(ADAM_ARGUMENTS); }
 
 __attribute__((target("avx2")))
-static void adam_avx2(ADAM_PARAMETERS) { adam_loop(ADAM_ARGUMENTS); }
+static int adam_avx2(ADAM_PARAMETERS) { return adam_loop(ADAM_ARGUMENTS); }
 #endif
 
-static void adam_baseline(ADAM_PARAMETERS) { adam_loop(ADAM_ARGUMENTS); }
+static int adam_baseline(ADAM_PARAMETERS) { return adam_loop(ADAM_ARGUMENTS); }
 
-void csimd_adam_update_using(CSIMDLevel level, const float *w, float *wOut, const float *g, const float *m, float *mOut,
+int csimd_adam_update_using(CSIMDLevel level, const float *w, float *wOut, const float *g, const float *m, float *mOut,
                              const float *v, float *vOut, long count, float b1, float b2, float eps, float step,
                              float root) {
     switch (csimd_usable_level(level)) {
 #if defined(__x86_64__)
     case CSIMDLevelAVX512:
-        adam_avx512(ADAM_ARGUMENTS);
-        return;
+        return adam_avx512(ADAM_ARGUMENTS);
     case CSIMDLevelAVX2:
-        adam_avx2(ADAM_ARGUMENTS);
-        return;
+        return adam_avx2(ADAM_ARGUMENTS);
 #endif
     default:
-        adam_baseline(ADAM_ARGUMENTS);
+        return adam_baseline(ADAM_ARGUMENTS);
     }
 }
 
-void csimd_adam_update(const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v,
+int csimd_adam_update(const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v,
                        float *vOut, long count, float b1, float b2, float eps, float step, float root) {
-    csimd_adam_update_using(csimd_supported_level(), ADAM_ARGUMENTS);
+    return csimd_adam_update_using(csimd_supported_level(), ADAM_ARGUMENTS);
 }

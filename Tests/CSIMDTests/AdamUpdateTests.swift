@@ -19,9 +19,11 @@ import Testing
             second = (0..<count).map { _ in abs(next()) / 100 }
         }
 
-        mutating func step(using level: CSIMDLevel, stepSize: Float) {
+        /// One update in place; returns the kernel's report (1: a new weight is not finite).
+        @discardableResult
+        mutating func step(using level: CSIMDLevel, stepSize: Float) -> Int32 {
             let count = weights.count
-            gradients.withUnsafeBufferPointer { g in
+            return gradients.withUnsafeBufferPointer { g in
                 weights.withUnsafeMutableBufferPointer { w in
                     first.withUnsafeMutableBufferPointer { m in
                         second.withUnsafeMutableBufferPointer { v in
@@ -67,14 +69,28 @@ import Testing
         start.weights.withUnsafeBufferPointer { w0 in start.gradients.withUnsafeBufferPointer { g in
             start.first.withUnsafeBufferPointer { m0 in start.second.withUnsafeBufferPointer { v0 in
                 w.withUnsafeMutableBufferPointer { w1 in m.withUnsafeMutableBufferPointer { m1 in v.withUnsafeMutableBufferPointer { v1 in
-                    csimd_adam_update(w0.baseAddress, w1.baseAddress, g.baseAddress, m0.baseAddress, m1.baseAddress,
-                                      v0.baseAddress, v1.baseAddress, count, 0.9, 0.999, 1e-8, 1e-3, 0.0447)
+                    #expect(csimd_adam_update(w0.baseAddress, w1.baseAddress, g.baseAddress, m0.baseAddress, m1.baseAddress,
+                                              v0.baseAddress, v1.baseAddress, count, 0.9, 0.999, 1e-8, 1e-3, 0.0447) == 0)
                 } } }
             } }
         } }
         #expect(firstDifference(w, inPlace.weights) == nil)
         #expect(firstDifference(m, inPlace.first) == nil)
         #expect(firstDifference(v, inPlace.second) == nil)
+    }
+
+    /// Every path reports a new weight that is NaN or infinite, wherever it is (tails included).
+    @Test(arguments: [1, 17, 1031])
+    func everyPathReportsANonFiniteWeight(count: Int) {
+        for level in Self.levels where level.rawValue <= csimd_supported_level().rawValue {
+            for bad in [0, count / 2, count - 1] {
+                var state = State(count: count, seed: 6)
+                state.weights[bad] = .infinity
+                #expect(state.step(using: level, stepSize: 1e-3) == 1, "level \(level.rawValue), bad weight at \(bad)")
+            }
+            var clean = State(count: count, seed: 6)
+            #expect(clean.step(using: level, stepSize: 1e-3) == 0)
+        }
     }
 
     /// The baseline path is PyTorch's formula: checked against it in Double.

@@ -17,12 +17,13 @@ CSIMDLevel csimd_supported_level(void);
 
 /* One Adam update of `count` weights (PyTorch's formula), reading w, m, v and writing the new
    values to wOut, mOut, vOut (which may be the same arrays, for an update in place):
-   m' = b1 m + (1 - b1) g;  v' = b2 v + (1 - b2) g²;  w' = w - step · m' / (√v' / root + eps). */
-void csimd_adam_update(const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v,
+   m' = b1 m + (1 - b1) g;  v' = b2 v + (1 - b2) g²;  w' = w - step · m' / (√v' / root + eps).
+   Returns 1 when a new weight is NaN or infinite, else 0. */
+int csimd_adam_update(const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v,
                        float *vOut, long count, float b1, float b2, float eps, float step, float root);
 
 /* csimd_adam_update on the path of `level` (lowered to the supported level): for tests. */
-void csimd_adam_update_using(CSIMDLevel level, const float *w, float *wOut, const float *g, const float *m, float *mOut,
+int csimd_adam_update_using(CSIMDLevel level, const float *w, float *wOut, const float *g, const float *m, float *mOut,
                              const float *v, float *vOut, long count, float b1, float b2, float eps, float step,
                              float root);
 

@@ -1,12 +1,15 @@
 import CSIMD
+import Synchronization
 import Glibc
 
 /// Updates parameters from their gradients; its state can be saved and restored.
 public protocol Optimizer: AnyObject {
     /// The step size.
     var learningRate: Float { get set }
-    /// Applies one update to `parameters` (the same list every step) and clears their gradients.
-    func step(_ parameters: [Parameter]) throws(EngineError)
+    /// Applies one update to `parameters` (the same list every step) and clears their gradients;
+    /// returns whether every updated weight is finite.
+    @discardableResult
+    func step(_ parameters: [Parameter]) throws(EngineError) -> Bool
     /// The optimiser's state as named tensors ("step", "0.exp_avg", …), for checkpoints.
     var state: [String: Tensor] { get }
     /// Restores a state produced by `state`.
@@ -43,7 +46,8 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
     }
 
-    public func step(_ parameters: [Parameter]) throws(EngineError) {
+    @discardableResult
+    public func step(_ parameters: [Parameter]) throws(EngineError) -> Bool {
         if firstMoments.count != parameters.count {
             firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
             secondMoments = firstMoments
@@ -66,6 +70,7 @@ public final class Adam: Optimizer {
         let stepSize = learningRate / bc1, bc2Root = bc2.squareRoot()
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         var updated = [Bool](repeating: false, count: parameters.count)
+        let nonFinite = Atomic<Bool>(false)  // the kernel reports a NaN or infinite new weight
         for (i, p) in parameters.enumerated() {
             guard let g = p.gradient else { continue }
             p.value.scalars.withUnsafeBufferPointer { w in
@@ -79,8 +84,10 @@ public final class Adam: Optimizer {
                                         let (wOut, mOut, vOut) = (w1.baseAddress!, m1.baseAddress!, v1.baseAddress!)
                                         Parallel.forEachChunk(w.count, minimumPerChunk: 1 << 15) { range in
                                             let o = range.lowerBound
-                                            csimd_adam_update(w0 + o, wOut + o, g0 + o, m0 + o, mOut + o, v0 + o, vOut + o,
-                                                              range.count, b1, b2, eps, stepSize, bc2Root)
+                                            if csimd_adam_update(w0 + o, wOut + o, g0 + o, m0 + o, mOut + o, v0 + o, vOut + o,
+                                                                 range.count, b1, b2, eps, stepSize, bc2Root) != 0 {
+                                                nonFinite.store(true, ordering: .relaxed)
+                                            }
                                         }
                                     }
                                 }
@@ -96,6 +103,7 @@ public final class Adam: Optimizer {
             p.gradient = nil
         }
         updatedByLastStep = updated
+        return !nonFinite.load(ordering: .relaxed)
     }
 
     @discardableResult
@@ -155,7 +163,8 @@ public final class SGD: Optimizer {
         self.momentum = momentum
     }
 
-    public func step(_ parameters: [Parameter]) throws(EngineError) {
+    @discardableResult
+    public func step(_ parameters: [Parameter]) throws(EngineError) -> Bool {
         beforeLastStep = (parameters.map(\.value), buffers)
         let first = buffers.count != parameters.count
         if first { buffers = parameters.map { [Float](repeating: 0, count: $0.value.count) } }
@@ -176,6 +185,7 @@ public final class SGD: Optimizer {
             }
             p.gradient = nil
         }
+        return parameters.allSatisfy { $0.value.isFinite }
     }
 
     public var state: [String: Tensor] {

@@ -194,8 +194,8 @@ extension AutoEncoderModel {
                     finite = parameters.allSatisfy { $0.gradient?.isFinite ?? true }
                 }
                 if finite {
-                    try optimizer.step(parameters)
-                    finite = parameters.allSatisfy { $0.value.isFinite }
+                    // The optimiser reports a non-finite new weight (Adam's kernel checks each as it writes it).
+                    finite = try optimizer.step(parameters)
                     if !finite { optimizer.undoLastStep(parameters) }
                 }
                 if !finite {
