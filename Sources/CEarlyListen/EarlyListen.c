@@ -30,9 +30,9 @@ static int listeners[MORPH_EARLY_CHANNELS] = {-1, -1, -1, -1, -1};
 
 int morph_early_listener_take(int slot) {
     if (slot < 0 || slot >= MORPH_EARLY_CHANNELS) return -1;
-    int fd = listeners[slot];
-    listeners[slot] = -1;
-    return fd;
+    // Atomic: kernels started on several threads (as tests do) may take slots at once, and
+    // exactly one of them gets each socket.
+    return __atomic_exchange_n(&listeners[slot], -1, __ATOMIC_ACQ_REL);
 }
 
 /// The value after `"key"` and a colon in `text`, or NULL.
