@@ -194,9 +194,8 @@ extension AutoEncoderModel {
                     finite = parameters.allSatisfy { $0.gradient?.isFinite ?? true }
                 }
                 if finite {
-                    // The optimiser reports a non-finite new weight (Adam's kernel checks each as it writes it).
+                    // A step that would make a weight or the optimiser's state non-finite is not taken.
                     finite = try optimizer.step(parameters)
-                    if !finite { optimizer.undoLastStep(parameters) }
                 }
                 if !finite {
                     for (buffer, saved) in zip(buffers, savedBuffers) { buffer.value = saved }
