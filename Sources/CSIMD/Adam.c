@@ -24,61 +24,6 @@ int adam_loop(const float *w, float *wOut, const float *g, const float *m, float
     return nonFinite != 0;
 }
 
-/* Whether any of the new weights and moments would be NaN or infinite, computed as adam_loop
-   computes them, writing nothing. */
-static inline __attribute__((always_inline))
-int adam_check_loop(const float *w, const float *g, const float *m, const float *v, long count,
-                    float b1, float b2, float eps, float step, float root) {
-    const float c1 = 1 - b1, c2 = 1 - b2;
-    unsigned int nonFinite = 0;
-    for (long j = 0; j < count; j++) {
-        float gj = g[j];
-        float mj = b1 * m[j] + c1 * gj;
-        float vj = b2 * v[j] + c2 * gj * gj;
-        float wj = w[j] - step * mj / (__builtin_elementwise_sqrt(vj) / root + eps);
-        unsigned int bm, bv, bw;
-        __builtin_memcpy(&bm, &mj, sizeof bm);
-        __builtin_memcpy(&bv, &vj, sizeof bv);
-        __builtin_memcpy(&bw, &wj, sizeof bw);
-        nonFinite |= ((bm & 0x7F800000u) == 0x7F800000u) | ((bv & 0x7F800000u) == 0x7F800000u)
-                   | ((bw & 0x7F800000u) == 0x7F800000u);
-    }
-    return nonFinite != 0;
-}
-
-#define CHECK_PARAMETERS const float *w, const float *g, const float *m, const float *v, long count, float b1, float b2, \
-                         float eps, float step, float root
-#define CHECK_ARGUMENTS w, g, m, v, count, b1, b2, eps, step, root
-
-#if defined(__x86_64__)
-__attribute__((target("avx512f")))
-static int adam_check_avx512(CHECK_PARAMETERS) { return adam_check_loop(CHECK_ARGUMENTS); }
-
-__attribute__((target("avx2")))
-static int adam_check_avx2(CHECK_PARAMETERS) { return adam_check_loop(CHECK_ARGUMENTS); }
-#endif
-
-static int adam_check_baseline(CHECK_PARAMETERS) { return adam_check_loop(CHECK_ARGUMENTS); }
-
-int csimd_adam_check_using(CSIMDLevel level, const float *w, const float *g, const float *m, const float *v, long count,
-                           float b1, float b2, float eps, float step, float root) {
-    switch (csimd_usable_level(level)) {
-#if defined(__x86_64__)
-    case CSIMDLevelAVX512:
-        return adam_check_avx512(CHECK_ARGUMENTS);
-    case CSIMDLevelAVX2:
-        return adam_check_avx2(CHECK_ARGUMENTS);
-#endif
-    default:
-        return adam_check_baseline(CHECK_ARGUMENTS);
-    }
-}
-
-int csimd_adam_check(const float *w, const float *g, const float *m, const float *v, long count, float b1, float b2,
-                     float eps, float step, float root) {
-    return csimd_adam_check_using(csimd_supported_level(), CHECK_ARGUMENTS);
-}
-
 #define ADAM_PARAMETERS const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v, \
                         float *vOut, long count, float b1, float b2, float eps, float step, float root
 #define ADAM_ARGUMENTS w, wOut, g, m, mOut, v, vOut, count, b1, b2, eps, step, root

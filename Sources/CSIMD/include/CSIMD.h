@@ -22,15 +22,6 @@ CSIMDLevel csimd_supported_level(void);
 int csimd_adam_update(const float *w, float *wOut, const float *g, const float *m, float *mOut, const float *v,
                        float *vOut, long count, float b1, float b2, float eps, float step, float root);
 
-/* 1 when the Adam update of these values would make a weight or a moment NaN or infinite
-   (the same arithmetic as csimd_adam_update), else 0; writes nothing. */
-int csimd_adam_check(const float *w, const float *g, const float *m, const float *v, long count, float b1, float b2,
-                     float eps, float step, float root);
-
-/* csimd_adam_check on the path of `level` (lowered to the supported level): for tests. */
-int csimd_adam_check_using(CSIMDLevel level, const float *w, const float *g, const float *m, const float *v, long count,
-                           float b1, float b2, float eps, float step, float root);
-
 /* csimd_adam_update on the path of `level` (lowered to the supported level): for tests. */
 int csimd_adam_update_using(CSIMDLevel level, const float *w, float *wOut, const float *g, const float *m, float *mOut,
                              const float *v, float *vOut, long count, float b1, float b2, float eps, float step,

@@ -7,14 +7,17 @@ public protocol Optimizer: AnyObject {
     /// The step size.
     var learningRate: Float { get set }
     /// Applies one update to `parameters` (the same list every step) and clears their gradients;
-    /// when the update would make a weight or the optimiser's state NaN or infinite it changes
-    /// nothing and returns false.
+    /// returns whether every updated weight is finite.
     @discardableResult
     func step(_ parameters: [Parameter]) throws(EngineError) -> Bool
     /// The optimiser's state as named tensors ("step", "0.exp_avg", …), for checkpoints.
     var state: [String: Tensor] { get }
     /// Restores a state produced by `state`.
     func restore(_ state: [String: Tensor]) throws(EngineError)
+    /// Puts `parameters` and the optimiser's own state back as they were before the last `step`
+    /// (training calls it when a step left a weight non-finite); false if there is no step to undo.
+    @discardableResult
+    func undoLastStep(_ parameters: [Parameter]) -> Bool
 }
 
 /// Adam with PyTorch's defaults (lr 1e-3, β = (0.9, 0.999), ε = 1e-8, no weight decay).
@@ -28,6 +31,12 @@ public final class Adam: Optimizer {
     public private(set) var stepCount = 0
     private var firstMoments: [[Float]] = []
     private var secondMoments: [[Float]] = []
+    /// Buffers a step writes its results into, then swaps with the current ones, so that after a
+    /// step they hold the weights and moments from before it (`undoLastStep` swaps them back).
+    /// Writing elsewhere instead of in place costs no copy, and keeps the old state for free.
+    private var spareWeights: [[Float]] = [], spareFirst: [[Float]] = [], spareSecond: [[Float]] = []
+    /// Which parameters the last step changed (those with a gradient); empty when it cannot be undone.
+    private var updatedByLastStep: [Bool] = []
 
     /// An Adam optimiser.
     public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
@@ -37,64 +46,76 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
     }
 
-    /// First checks what the update would give (writing nothing) and then updates in place, so a
-    /// step that would make a weight or a moment non-finite is never taken and nothing needs undoing.
     @discardableResult
     public func step(_ parameters: [Parameter]) throws(EngineError) -> Bool {
         if firstMoments.count != parameters.count {
             firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
             secondMoments = firstMoments
         }
-        for p in parameters.enumerated() {
-            guard let g = p.element.gradient else { continue }
-            guard g.count == p.element.value.count, firstMoments[p.offset].count == g.count, secondMoments[p.offset].count == g.count else {
-                throw .shapeMismatch(operation: "Adam step (parameter, gradient)", lhs: p.element.value.shape, rhs: g.shape)
+        if spareWeights.count != parameters.count {
+            spareWeights = firstMoments; spareFirst = firstMoments; spareSecond = firstMoments
+        }
+        for (i, p) in parameters.enumerated() {
+            guard let g = p.gradient else { continue }
+            guard g.count == p.value.count, firstMoments[i].count == g.count, secondMoments[i].count == g.count else {
+                throw .shapeMismatch(operation: "Adam step (parameter, gradient)", lhs: p.value.shape, rhs: g.shape)
+            }
+            if spareWeights[i].count != g.count {
+                spareWeights[i] = [Float](repeating: 0, count: g.count)
+                spareFirst[i] = spareWeights[i]; spareSecond[i] = spareWeights[i]
             }
         }
-        let next = stepCount + 1
-        let bc1 = 1 - powf(beta1, Float(next)), bc2 = 1 - powf(beta2, Float(next))
+        stepCount += 1
+        let bc1 = 1 - powf(beta1, Float(stepCount)), bc2 = 1 - powf(beta2, Float(stepCount))
         let stepSize = learningRate / bc1, bc2Root = bc2.squareRoot()
         let (b1, b2, eps) = (beta1, beta2, epsilon)
-        // Would any new value be NaN or infinite? (The same arithmetic as the update.)
-        let nonFinite = Atomic<Bool>(false)
+        var updated = [Bool](repeating: false, count: parameters.count)
+        let nonFinite = Atomic<Bool>(false)  // the kernel reports a NaN or infinite new weight
         for (i, p) in parameters.enumerated() {
             guard let g = p.gradient else { continue }
             p.value.scalars.withUnsafeBufferPointer { w in
                 g.scalars.withUnsafeBufferPointer { gp in
                     firstMoments[i].withUnsafeBufferPointer { m in
                         secondMoments[i].withUnsafeBufferPointer { v in
-                            let (w0, g0, m0, v0) = (w.baseAddress!, gp.baseAddress!, m.baseAddress!, v.baseAddress!)
-                            Parallel.forEachChunk(w.count, minimumPerChunk: 1 << 15) { range in
-                                let o = range.lowerBound
-                                if csimd_adam_check(w0 + o, g0 + o, m0 + o, v0 + o, range.count, b1, b2, eps, stepSize, bc2Root) != 0 {
-                                    nonFinite.store(true, ordering: .relaxed)
+                            spareWeights[i].withUnsafeMutableBufferPointer { w1 in
+                                spareFirst[i].withUnsafeMutableBufferPointer { m1 in
+                                    spareSecond[i].withUnsafeMutableBufferPointer { v1 in
+                                        let (w0, g0, m0, v0) = (w.baseAddress!, gp.baseAddress!, m.baseAddress!, v.baseAddress!)
+                                        let (wOut, mOut, vOut) = (w1.baseAddress!, m1.baseAddress!, v1.baseAddress!)
+                                        Parallel.forEachChunk(w.count, minimumPerChunk: 1 << 15) { range in
+                                            let o = range.lowerBound
+                                            if csimd_adam_update(w0 + o, wOut + o, g0 + o, m0 + o, mOut + o, v0 + o, vOut + o,
+                                                                 range.count, b1, b2, eps, stepSize, bc2Root) != 0 {
+                                                nonFinite.store(true, ordering: .relaxed)
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
-        }
-        if nonFinite.load(ordering: .relaxed) { return false }
-        stepCount = next
-        for (i, p) in parameters.enumerated() {
-            guard let g = p.gradient else { continue }
-            p.value.scalars.withUnsafeMutableBufferPointer { w in
-                g.scalars.withUnsafeBufferPointer { gp in
-                    firstMoments[i].withUnsafeMutableBufferPointer { m in
-                        secondMoments[i].withUnsafeMutableBufferPointer { v in
-                            let (w0, g0, m0, v0) = (w.baseAddress!, gp.baseAddress!, m.baseAddress!, v.baseAddress!)
-                            Parallel.forEachChunk(w.count, minimumPerChunk: 1 << 15) { range in
-                                let o = range.lowerBound
-                                _ = csimd_adam_update(w0 + o, w0 + o, g0 + o, m0 + o, m0 + o, v0 + o, v0 + o,
-                                                      range.count, b1, b2, eps, stepSize, bc2Root)
-                            }
-                        }
-                    }
-                }
-            }
+            swap(&p.value.scalars, &spareWeights[i])
+            swap(&firstMoments[i], &spareFirst[i])
+            swap(&secondMoments[i], &spareSecond[i])
+            updated[i] = true
             p.gradient = nil
         }
+        updatedByLastStep = updated
+        return !nonFinite.load(ordering: .relaxed)
+    }
+
+    @discardableResult
+    public func undoLastStep(_ parameters: [Parameter]) -> Bool {
+        guard !updatedByLastStep.isEmpty, updatedByLastStep.count == parameters.count else { return false }
+        for (i, p) in parameters.enumerated() where updatedByLastStep[i] {
+            swap(&p.value.scalars, &spareWeights[i])
+            swap(&firstMoments[i], &spareFirst[i])
+            swap(&secondMoments[i], &spareSecond[i])
+        }
+        stepCount -= 1
+        updatedByLastStep = []
         return true
     }
 
@@ -122,6 +143,8 @@ public final class Adam: Optimizer {
         stepCount = count
         firstMoments = m
         secondMoments = v
+        spareWeights = []; spareFirst = []; spareSecond = []
+        updatedByLastStep = []
     }
 }
 
@@ -131,6 +154,8 @@ public final class SGD: Optimizer {
     /// The momentum μ (0 for plain SGD).
     public let momentum: Float
     private var buffers: [[Float]] = []
+    /// The weights and buffers before the last step, for `undoLastStep`.
+    private var beforeLastStep: (weights: [Tensor], buffers: [[Float]])?
 
     /// An SGD optimiser.
     public init(learningRate: Float = 0.01, momentum: Float = 0) {
@@ -140,7 +165,7 @@ public final class SGD: Optimizer {
 
     @discardableResult
     public func step(_ parameters: [Parameter]) throws(EngineError) -> Bool {
-        let before = (weights: parameters.map(\.value), buffers: buffers, gradients: parameters.map(\.gradient))
+        beforeLastStep = (parameters.map(\.value), buffers)
         let first = buffers.count != parameters.count
         if first { buffers = parameters.map { [Float](repeating: 0, count: $0.value.count) } }
         let (lr, mu) = (learningRate, momentum)
@@ -160,11 +185,7 @@ public final class SGD: Optimizer {
             }
             p.gradient = nil
         }
-        if parameters.allSatisfy({ $0.value.isFinite }) && buffers.allSatisfy({ $0.allSatisfy(\.isFinite) }) { return true }
-        // A step that made something non-finite is not taken.
-        for (p, (w, g)) in zip(parameters, zip(before.weights, before.gradients)) { p.value = w; p.gradient = g }
-        buffers = before.buffers
-        return false
+        return parameters.allSatisfy { $0.value.isFinite }
     }
 
     public var state: [String: Tensor] {
@@ -178,5 +199,15 @@ public final class SGD: Optimizer {
         var i = 0
         while let t = state["\(i).momentum_buffer"] { b.append(t.scalars); i += 1 }
         buffers = b
+        beforeLastStep = nil
+    }
+
+    @discardableResult
+    public func undoLastStep(_ parameters: [Parameter]) -> Bool {
+        guard let saved = beforeLastStep, saved.weights.count == parameters.count else { return false }
+        for (p, w) in zip(parameters, saved.weights) { p.value = w }
+        buffers = saved.buffers
+        beforeLastStep = nil
+        return true
     }
 }

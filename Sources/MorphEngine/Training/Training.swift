@@ -194,8 +194,9 @@ extension AutoEncoderModel {
                     finite = parameters.allSatisfy { $0.gradient?.isFinite ?? true }
                 }
                 if finite {
-                    // A step that would make a weight or the optimiser's state non-finite is not taken.
+                    // The optimiser reports a non-finite new weight (Adam's kernel checks each as it writes it).
                     finite = try optimizer.step(parameters)
+                    if !finite { optimizer.undoLastStep(parameters) }
                 }
                 if !finite {
                     for (buffer, saved) in zip(buffers, savedBuffers) { buffer.value = saved }
