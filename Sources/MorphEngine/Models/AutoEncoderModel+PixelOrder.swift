@@ -15,16 +15,7 @@ extension AutoEncoderModel {
 
     /// Images [N, D] in original pixel order → the model's (shuffled) order.
     public func toModelOrder(_ images: Tensor) throws(EngineError) -> Tensor {
-        let flat = try flatSamples(images)
-        guard let p = pixelPermutation else { return flat }
-        let d = dataSize
-        var out = flat
-        flat.scalars.withUnsafeBufferPointer { src in
-            out.scalars.withUnsafeMutableBufferPointer { dst in
-                for s in 0..<flat.batchSize { for i in 0..<d { dst[s * d + i] = src[s * d + p[i]] } }
-            }
-        }
-        return out
+        try reordered(flatSamples(images), from: nil, to: pixelPermutation)
     }
 
     /// Rows [N, D] (or Jacobians [N, D, E]) in the model's order → original pixel order.
@@ -52,7 +43,7 @@ extension AutoEncoderModel {
     /// Images as [N, D] (any shape with D values per sample).
     func flatSamples(_ images: Tensor) throws(EngineError) -> Tensor {
         guard images.rank >= 1, images.sampleSize == dataSize else {
-            throw .invalidArgument("\(name) takes inputs of shape \(layout.inputShape) (\(dataSize) values each), but got samples of shape \(Array(images.shape.dropFirst()))")
+            throw wrongInput(images.shape)
         }
         return images.rank == 2 ? images : try images.reshaped([images.batchSize, dataSize])
     }

@@ -94,9 +94,14 @@ public final class AutoEncoderModel {
     /// x as [N, input shape…] (accepts any shape with D values per sample).
     func inputBatch(_ x: Variable) throws(EngineError) -> Variable {
         guard x.value.rank >= 1, x.value.sampleSize == dataSize else {
-            throw .invalidArgument("\(name) takes inputs of shape \(layout.inputShape) (\(dataSize) values each), but got samples of shape \(Array(x.value.shape.dropFirst()))")
+            throw wrongInput(x.value.shape)
         }
         return Array(x.value.shape.dropFirst()) == layout.inputShape ? x : try x.reshaped(toSample: layout.inputShape)
+    }
+
+    /// The error for inputs whose samples do not have the model's D values.
+    func wrongInput(_ shape: [Int]) -> EngineError {
+        .invalidArgument("\(name) takes inputs of shape \(layout.inputShape) (\(dataSize) values each), but got samples of shape \(Array(shape.dropFirst()))")
     }
 
     /// The encoder's output, flattened to [N, E] (for a VAE [N, 2E]).
