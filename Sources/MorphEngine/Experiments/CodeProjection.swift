@@ -11,26 +11,8 @@ public struct CodeProjection: Sendable, Equatable {
 
     /// Projects `codes` (each of the same latent size E) onto their top two principal axes.
     public init(codes: [[Float]]) throws {
-        guard let e = codes.first?.count, e > 0 else {
-            throw ExperimentError.invalidArgument("a projection needs at least one non-empty code")
-        }
-        guard codes.allSatisfy({ $0.count == e }) else {
-            throw ExperimentError.invalidArgument("every code must have the same latent size \(e)")
-        }
-        let n = Double(codes.count)
-        var mean = [Double](repeating: 0, count: e)
-        for code in codes { for i in 0..<e { mean[i] += Double(code[i]) } }
-        mean = mean.map { $0 / n }
-        var covariance = [Double](repeating: 0, count: e * e)
-        for code in codes {
-            let centred = (0..<e).map { Double(code[$0]) - mean[$0] }
-            for a in 0..<e { for b in a..<e { covariance[a * e + b] += centred[a] * centred[b] } }
-        }
-        for a in 0..<e { for b in a..<e {
-            covariance[a * e + b] /= n
-            covariance[b * e + a] = covariance[a * e + b]
-        } }
-        guard covariance.allSatisfy(\.isFinite) else { throw ExperimentError.invalidArgument("the codes hold NaN or infinite values") }
+        let statistics = try CodeCovariance(codes: codes)
+        let e = statistics.size, mean = statistics.mean, covariance = statistics.matrix
         // LAPACK's eigenvalues ascend; the axes are the last two eigenvectors (columns), largest first.
         let (values, vectors) = try symmetricEigen(covariance, n: e)
         let total = values.reduce(0) { $0 + max(0, $1) }

@@ -129,17 +129,21 @@ public struct Parameter: Sendable {
     public var defaultValue: Literal?
     /// Takes any number of unlabeled arguments (like `print`'s items).
     public var isVariadic: Bool
+    /// Takes every further argument, labeled or not, in order, to pass on to another builtin
+    /// (like `interact`'s); it comes last.
+    public var isForwarding: Bool
     /// What it means, for inspection.
     public var doc: String
 
     /// A parameter from its parts.
     public init(label: String?, name: String, type: TypeSpec, default defaultValue: Literal? = nil,
-                isVariadic: Bool = false, doc: String = "") {
+                isVariadic: Bool = false, isForwarding: Bool = false, doc: String = "") {
         self.label = label
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.isVariadic = isVariadic
+        self.isForwarding = isForwarding
         self.doc = doc
     }
 
@@ -158,11 +162,17 @@ public struct Parameter: Sendable {
         Parameter(label: nil, name: name, type: type, isVariadic: true, doc: doc)
     }
 
+    /// Every further argument of a call, labeled or not (`_ arguments: Any..., label: Any...`).
+    public static func forwarded(_ name: String, doc: String = "") -> Parameter {
+        Parameter(label: nil, name: name, type: .any, isForwarding: true, doc: doc)
+    }
+
     /// Whether the argument may be left out.
-    public var isOptional: Bool { defaultValue != nil || isVariadic }
+    public var isOptional: Bool { defaultValue != nil || isVariadic || isForwarding }
 
     /// As shown in signatures.
     public var signature: String {
+        if isForwarding { return "_ \(name): Any..., label: Any..." }
         var text = label.map { "\($0): " } ?? "_ \(name): "
         text += type.name
         if isVariadic { text += "..." }

@@ -168,5 +168,7 @@ extension PathValue: LeadingDisplays {}
 
 extension Library {
     /// The experiment libraries of issue 5, which `Session()` adds to `Library.standard`.
-    public static let experiments: [Library] = [.experimentsData, .network, .experimentsModels, .experimentsTraining, .experimentsAnalysis]
+    public static let experiments: [Library] = [
+        .experimentsData, .network, .experimentsModels, .experimentsTraining, .experimentsAnalysis, .exploration,
+    ]
 }

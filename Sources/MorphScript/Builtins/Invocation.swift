@@ -19,6 +19,8 @@ public struct Arguments {
     public var variadic: [Value]
     /// Parameter name → where its argument is written (absent for defaults).
     var positions: [String: SourcePosition]
+    /// The arguments a forwarding parameter took, in the order written.
+    var forwarded: [EvaluatedArgument] = []
 
     /// Arguments from their parts.
     public init(values: [String: Value] = [:], variadic: [Value] = []) {

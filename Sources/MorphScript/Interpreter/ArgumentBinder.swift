@@ -45,9 +45,14 @@ enum ArgumentBinder {
         var given = Set<String>()
         var positional = builtin.parameters.filter { $0.label == nil }[...]
         let labels = builtin.parameters.compactMap(\.label)
+        let forwards = builtin.parameters.contains(where: \.isForwarding)
         for argument in arguments {
             if let label = argument.label {
                 guard let parameter = builtin.parameters.first(where: { $0.label == label }) else {
+                    if forwards {
+                        bound.forwarded.append(argument)
+                        continue
+                    }
                     let unused = labels.filter { !given.contains($0) }
                     let suggestion = closestMatch(to: label, in: unused).map { "\($0):" }
                     let expected = labels.isEmpty ? "it takes no labeled arguments" : "its labels are " + labels.map { "\($0):" }.joined(separator: ", ")
@@ -69,6 +74,10 @@ enum ArgumentBinder {
                     let takes = unlabeledCount == 0 ? "no arguments" : "\(unlabeledCount) unlabeled argument\(unlabeledCount == 1 ? "" : "s")"
                     return .failure(Failure(error: ScriptError("TypeError", "too many arguments: \(callName) takes \(takes)", at: argument.position), closeness: 1))
                 }
+                if parameter.isForwarding {
+                    bound.forwarded.append(argument)
+                    continue
+                }
                 if parameter.isVariadic {
                     bound.variadic.append(argument.value)
                     if bound.positions[parameter.name] == nil { bound.positions[parameter.name] = argument.position }
@@ -87,7 +96,7 @@ enum ArgumentBinder {
         for parameter in builtin.parameters where !given.contains(parameter.name) {
             if let defaultValue = parameter.defaultValue {
                 bound.values[parameter.name] = defaultValue.value
-            } else if !parameter.isVariadic {
+            } else if !parameter.isVariadic && !parameter.isForwarding {
                 let what = parameter.label.map { "'\($0):'" } ?? "'\(parameter.name)'"
                 return .failure(Failure(error: ScriptError("TypeError", "missing argument \(what) (\(parameter.type.name)) in the call to \(callName); expected \(builtin.signature)", at: position), closeness: 1))
             }

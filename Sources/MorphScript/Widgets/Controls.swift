@@ -8,6 +8,8 @@ public enum Controls {
     public static let controlsModule = ("@jupyter-widgets/controls", "2.0.0")
     /// The base package's module name and version (layouts, style views).
     public static let baseModule = ("@jupyter-widgets/base", "2.0.0")
+    /// The output package's module name and version (the Output widget).
+    public static let outputModule = ("@jupyter-widgets/output", "1.0.0")
 
     /// The identity attributes of a model from `module` with a view from `viewModule`.
     static func identity(model: String, view: String?, module: (String, String), viewModule: (String, String)? = nil) -> [String: JSON] {
@@ -35,9 +37,9 @@ public enum Controls {
     /// A DOM control: identity, layout, style and the given attributes.
     static func control(
         _ model: String, view: String, style styleModel: String?, in hub: CommHub, _ attributes: [String: JSON],
-        binary: [String: [UInt8]] = [:]
+        binary: [String: [UInt8]] = [:], module: (String, String) = controlsModule
     ) -> Widget {
-        var state = identity(model: model, view: view, module: controlsModule)
+        var state = identity(model: model, view: view, module: module)
         state["layout"] = layout(in: hub).reference
         if let styleModel { state["style"] = style(styleModel, in: hub).reference }
         state["_dom_classes"] = []
@@ -92,6 +94,14 @@ public enum Controls {
         control("ImageModel", view: "ImageView", style: nil, in: hub, [
             "format": .string(format), "width": .string(width), "height": "",
         ], binary: ["value": bytes])
+    }
+
+    /// An output area showing `outputs` (nbformat outputs: display_data, stream, error); replacing
+    /// the attribute replaces what it shows.
+    public static func output(_ outputs: [JSON] = [], in hub: CommHub) -> Widget {
+        control("OutputModel", view: "OutputView", style: nil, in: hub, [
+            "msg_id": "", "outputs": .array(outputs),
+        ], module: outputModule)
     }
 
     /// A row (`vertical` false) or column of widgets.
