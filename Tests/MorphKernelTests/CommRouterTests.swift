@@ -53,6 +53,29 @@ import Testing
         #expect(labelUpdates.first?.parentHeader["msg_id"]?.stringValue == last.header.messageID)
     }
 
+    @Test func queuedExploreMovesDecodeOnceAtTheLatestT() throws {
+        kernel.send("execute_request", ["code": """
+            let data = dataset("synthetic", classes: [0, 1], train: 32, test: 8)
+            explore(ConvAutoEncoder(latent: 4), from: data.test[0], to: data.test[1])
+            """])
+        kernel.run()
+        #expect(kernel.received(on: .shell).first?.content["status"] == "ok")
+        let opens = kernel.received(on: .iopub).filter { $0.messageType == "comm_open" }
+        func id(_ model: String) throws -> String {
+            try #require(opens.first { $0.content["data"]?["state"]?["_model_name"]?.stringValue == model }?.content["comm_id"]?.stringValue)
+        }
+        let slider = try id("FloatSliderModel"), image = try id("ImageModel")
+        for step in 1...20 {
+            kernel.send("comm_msg", ["comm_id": .string(slider), "data": ["method": "update", "state": ["value": JSON(Double(step) / 20)]]])
+        }
+        kernel.run()
+        let iopub = kernel.received(on: .iopub)
+        let imageUpdates = iopub.filter { $0.messageType == "comm_msg" && $0.content["comm_id"]?.stringValue == image }
+        #expect(imageUpdates.count == 1 && imageUpdates.first?.buffers.count == 1)
+        let readout = iopub.filter { $0.messageType == "comm_msg" }.compactMap { $0.content["data"]?["state"]?["value"]?.stringValue }
+        #expect(readout.count == 1 && readout[0].hasPrefix("t = 1.00 · ‖J‖_F = "))
+    }
+
     @Test func pendingCallbacksRunBeforeTheNextCell() throws {
         let (_, slider, label) = try makeSlider()
         update(slider, 7)

@@ -59,6 +59,8 @@ final class Interaction {
         var shown: [Widget] = []
         for (index, control) in controls {
             let widget = control.control
+            guard !shown.contains(where: { $0 === widget }) else { continue }
+            shown.append(widget)
             if let label = arguments[index].label, widget["description"]?.stringValue?.isEmpty ?? true {
                 widget.update(["description": .string(label)])
             }
@@ -68,7 +70,6 @@ final class Interaction {
                 guard keys.contains("value") else { return }
                 try interaction.refresh()
             }
-            if !shown.contains(where: { $0 === widget }) { shown.append(widget) }
         }
         let root = Controls.box(shown + [output], vertical: true, in: hub)
         return WidgetValue(root: root, control: controls[0].widget.control)
