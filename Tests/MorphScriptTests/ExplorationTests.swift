@@ -158,6 +158,10 @@ struct ExplorationTests {
         #expect(names.contains("interact") && names.contains("interpolate"))
         let labels = harness.session.completions(in: "explore(conv, a", cursor: 15).matches.map(\.text)
         #expect(labels.contains("at:"))
+        // Inside interact, the labels are those of the builtin it reruns.
+        let code = "interact(interpolate, conv, f"
+        let forwarded = harness.session.completions(in: code, cursor: code.count).matches.map(\.text)
+        #expect(forwarded.first == "from:")
     }
 }
 

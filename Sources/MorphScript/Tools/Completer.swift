@@ -74,7 +74,7 @@ struct Completer {
            tokens[wordIndex - 1].kind == .leftParen || tokens[wordIndex - 1].kind == .comma,
            let overloads = analysis.callee(ofCallOpenedAt: open) {
             let used = analysis.labelsUsed(inCallOpenedAt: open, before: wordIndex)
-            for builtin in overloads {
+            for builtin in overloads + (analysis.forwardedCallee(ofCallOpenedAt: open) ?? []) {
                 for parameter in builtin.parameters {
                     guard let label = parameter.label, !used.contains(label), fits(label) else { continue }
                     add(label + ":", "parameter", parameter.signature)

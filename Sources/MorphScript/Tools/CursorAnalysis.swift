@@ -114,6 +114,20 @@ struct CursorAnalysis {
         return registry.functions[name]
     }
 
+    /// The builtin named by the first argument of the call opened at `open`, when that call
+    /// forwards its further arguments to it (`interact(interpolate, …)` → interpolate's overloads).
+    func forwardedCallee(ofCallOpenedAt open: Int) -> [Builtin]? {
+        guard let overloads = callee(ofCallOpenedAt: open),
+              overloads.contains(where: { $0.parameters.contains(where: \.isForwarding) }),
+              open + 2 < tokens.count, case .identifier(let name) = tokens[open + 1].kind, tokens[open + 2].kind == .comma
+        else { return nil }
+        if let value = session.value(of: name) {
+            if case .function(let function) = value { return registry.functions[function] }
+            return nil
+        }
+        return registry.functions[name]
+    }
+
     /// The innermost `(` of a call still open before token `index`.
     func enclosingCallOpen(before index: Int) -> Int? {
         var stack: [Int] = []

@@ -16,6 +16,8 @@ final class Interaction {
     private let position: SourcePosition
     private let workingDirectory: String
     private let executionCount: Int
+    /// The host's interrupt flag: an interrupt stops a rerun like a cell.
+    private let cancellation: CancellationToken
     private weak var output: Widget?
 
     private init(
@@ -30,6 +32,7 @@ final class Interaction {
         self.position = position
         workingDirectory = execution.workingDirectory
         executionCount = execution.executionCount
+        cancellation = execution.cancellation
     }
 
     /// Binds `function` to `arguments` (controls among them) and runs it once; a bad binding or
@@ -99,7 +102,9 @@ final class Interaction {
         var current = arguments
         for (index, control) in controls { current[index].value = control.currentValue }
         let capture = OutputCapture()
-        let execution = ExecutionContext(output: capture, input: NoInput(), cancellation: CancellationToken(),
+        // Like a cell, a rerun clears an interrupt that came while the kernel was idle.
+        cancellation.reset()
+        let execution = ExecutionContext(output: capture, input: NoInput(), cancellation: cancellation,
                                          workingDirectory: workingDirectory, executionCount: executionCount)
         let (builtin, bound) = try ArgumentBinder.bind(overloads, current, callName: name, at: position)
         var invocation = Invocation(receiver: .none, arguments: bound,
