@@ -47,7 +47,8 @@ extension Library {
             let image = try ExperimentsSupport.image(call, "at")
             let data = try ImageBatch.from(.host(try ExperimentsSupport.split(call, "on")), argument: "on", in: call)
             return .host(try ExperimentsSupport.run(call) {
-                try LatentExplorer.make(model: model, at: image, on: data, in: call.context.session.comms)
+                try LatentExplorer.make(model: model, at: image, on: data, in: call.context.session.comms,
+                                        cancellation: call.context.execution.cancellation)
             })
         },
     ])

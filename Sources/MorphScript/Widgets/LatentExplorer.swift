@@ -29,12 +29,15 @@ final class LatentExplorer {
         self.height = height
     }
 
-    /// Builds the widget in `hub` for `image`, with directions and ranges from the codes of `data`.
-    static func make(model: ModelValue, at image: ImageValue, on data: ImageBatch, in hub: CommHub) throws -> WidgetValue {
+    /// Builds the widget in `hub` for `image`, with directions and ranges from the codes of `data`
+    /// (their encoding stops at an interrupt).
+    static func make(
+        model: ModelValue, at image: ImageValue, on data: ImageBatch, in hub: CommHub, cancellation: CancellationToken
+    ) throws -> WidgetValue {
         guard data.width == image.width, data.height == image.height else {
             throw ScriptError(kind: "ValueError", message: "explore needs data of the image's size (\(image.width)×\(image.height)), got \(data.width)×\(data.height)")
         }
-        let codes = try Experiments.codes(model.model, of: [image.originalPixels] + data.images)
+        let codes = try Experiments.codes(model.model, of: [image.originalPixels] + data.images, cancellation: cancellation)
         let directions = try LatentDirections(codes: Array(codes.dropFirst()), limit: maximumSliders)
         let explorer = LatentExplorer(model: model, directions: directions, home: codes[0], width: image.width, height: image.height)
         let start = directions.coordinates(of: codes[0])
