@@ -148,3 +148,28 @@ def test_interact_reruns_and_a_bad_argument_is_an_error_but_the_kernel_lives(ker
     assert kernel.is_alive() and kernel.kernel_info()["status"] == "ok"
     shown, errors = outputs_after(3)
     assert not errors and shown[0]["output_type"] == "display_data"
+
+
+def test_morph_run_keeps_the_explore_widgets_state(tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        'let data = dataset("synthetic", classes: [0, 1], train: 32, test: 8)\n'
+        "explore(ConvAutoEncoder(latent: 4), from: data.test[0], to: data.test[1])")]
+    source = tmp_path / "explore.ipynb"
+    nbformat.write(nb, source)
+    morph = os.environ.get("MORPH_BIN") or "morph"
+    proc = subprocess.run([morph, "run", str(source), "--output", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    done = json.loads((tmp_path / "out" / "explore.ipynb").read_text())
+    saved = done["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    images = [entry for entry in saved.values() if entry["model_name"] == "ImageModel"]
+    assert len(images) == 3 and all(entry["buffers"][0]["path"] == ["value"] for entry in images)
+    labels = [entry["state"]["value"] for entry in saved.values() if entry["model_name"] == "LabelModel"]
+    assert any(label.startswith("t = 0.50 · ‖J‖_F = ") for label in labels), labels
