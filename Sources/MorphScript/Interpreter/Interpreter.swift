@@ -15,6 +15,8 @@ final class Interpreter {
     private var scopes: [[String: Binding]] = []
     /// Old bindings of globals changed by the current top-level statement (nil: was unbound).
     private var journal: [String: Binding?] = [:]
+    /// Evaluation steps left in this run (`Int.max` when the context sets no limit).
+    private var stepsLeft: Int
 
     /// What a statement asks its enclosing loop to do.
     enum Flow { case normal, breakLoop, continueLoop }
@@ -22,6 +24,7 @@ final class Interpreter {
     init(session: Session, execution: ExecutionContext) {
         self.session = session
         self.execution = execution
+        stepsLeft = execution.stepLimit.map { max(0, $0) } ?? .max
     }
 
     private var registry: Registry { session.registry }
@@ -58,6 +61,14 @@ final class Interpreter {
 
     func checkCancellation(at position: SourcePosition) throws(ScriptError) {
         if execution.cancellation.isCancelled { throw ScriptError.interrupted().placed(at: position) }
+    }
+
+    /// Counts one evaluation step against the run's budget.
+    private func step(at position: SourcePosition) throws(ScriptError) {
+        guard stepsLeft > 0 else {
+            throw ScriptError("StepLimit", "the cell took more than \(execution.stepLimit ?? 0) steps", at: position)
+        }
+        stepsLeft -= 1
     }
 
     // MARK: Variables
@@ -107,6 +118,7 @@ final class Interpreter {
     }
 
     private func exec(_ statement: Stmt) throws(ScriptError) -> Flow {
+        try step(at: statement.start)
         switch statement.kind {
         case .declaration(let isVariable, let name, _, let annotation, let valueExpr):
             var value = try eval(valueExpr)
@@ -146,6 +158,7 @@ final class Interpreter {
             let loopScope = scopes.count - 1
             let iterate: (Value) throws(ScriptError) -> Bool = { (element: Value) throws(ScriptError) -> Bool in
                 try self.checkCancellation(at: statement.start)
+                try self.step(at: statement.start)
                 self.scopes[loopScope][name]?.value = element
                 return try self.exec(body) != .breakLoop
             }
@@ -242,6 +255,7 @@ final class Interpreter {
     /// Evaluates an expression. Each kind is evaluated in its own small function so that
     /// the recursion's stack frames stay small (deep expressions run on small stacks).
     func eval(_ expr: Expr) throws(ScriptError) -> Value {
+        try step(at: expr.start)
         switch expr.kind {
         case .integer(let i): return .int(i)
         case .float(let d): return .double(d)
@@ -328,6 +342,7 @@ final class Interpreter {
         }
         var value = try eval(leftmost)
         for node in spine.reversed() {
+            try step(at: node.start)
             guard case .binary(let op, let lhsExpr, let rhsExpr, let operatorStart) = node.kind else { continue }
             if op == .and || op == .or {
                 value = try evalLogical(op, value, lhsExpr, rhsExpr)
