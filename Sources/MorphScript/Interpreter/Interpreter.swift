@@ -228,7 +228,7 @@ final class Interpreter {
         case .subscript(let base, let indexExpr):
             let index = try eval(indexExpr)
             try update(base) { (container: inout Value) throws(ScriptError) in
-                try Subscripts.modify(&container, at: index, position: indexExpr.start, change)
+                try Subscripts.modify(&container, at: index, position: indexExpr.start, cancellation: self.execution.cancellation, change)
             }
         case .member(let base, let name, let nameStart):
             let value = try eval(base)
@@ -309,7 +309,7 @@ final class Interpreter {
         }
         let array = Value.array(values)
         if nested {
-            do { try array.checkNesting() } catch { throw error.placed(at: expr.start) }
+            do { try array.checkNesting(cancellation: execution.cancellation) } catch { throw error.placed(at: expr.start) }
         }
         return array
     }
@@ -329,7 +329,7 @@ final class Interpreter {
             return try evalLogical(op, lhs, lhsExpr, rhsExpr)
         }
         let rhs = try eval(rhsExpr)
-        return try Operators.apply(op, lhs, rhs, at: operatorStart)
+        return try Operators.apply(op, lhs, rhs, at: operatorStart, cancellation: execution.cancellation)
     }
 
     /// A left-nested chain (`a + b + c + …`) evaluated along its spine without recursion.
@@ -347,7 +347,7 @@ final class Interpreter {
             if op == .and || op == .or {
                 value = try evalLogical(op, value, lhsExpr, rhsExpr)
             } else {
-                value = try Operators.apply(op, value, try eval(rhsExpr), at: operatorStart)
+                value = try Operators.apply(op, value, try eval(rhsExpr), at: operatorStart, cancellation: execution.cancellation)
             }
         }
         return value
