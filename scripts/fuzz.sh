@@ -74,7 +74,7 @@ build() {  # target → binary path (rebuilt when any of its sources or modules 
   local target=$1 work="$root/.build-fuzz/$1" binary="$root/.build-fuzz/$1/fuzz-$1"
   local sources; sources=$(sources_of "$target") || { echo "unknown fuzz target $target (${all_targets[*]})" >&2; return 2; }
   mkdir -p "$work/corpus"
-  local modules=() links=() name force=0
+  local modules=() links=() libraries=() name force=0
   [ -f "$root/fuzz/$target/modules" ] && mapfile -t modules < <(grep -v '^[[:space:]]*$' "$root/fuzz/$target/modules")
   for name in "${modules[@]}"; do
     local before; before=$(stat -c %Y "$modules_dir/lib$name.a" 2>/dev/null || echo 0)
@@ -82,9 +82,10 @@ build() {  # target → binary path (rebuilt when any of its sources or modules 
     # A rebuilt module changes the interface the later ones import: rebuild those too.
     [ "$(stat -c %Y "$modules_dir/lib$name.a")" != "$before" ] && force=1
     links=("-l$name" "${links[@]}")
+    libraries+=("$modules_dir/lib$name.a")
   done
   # shellcheck disable=SC2086
-  if [ "$force" = 1 ] || [ ! -x "$binary" ] || [ -n "$(find "$root/fuzz/$target/main.swift" $sources -newer "$binary" 2>/dev/null)" ]; then
+  if [ "$force" = 1 ] || [ ! -x "$binary" ] || [ -n "$(find "$root/fuzz/$target/main.swift" $sources "${libraries[@]}" -newer "$binary" 2>/dev/null)" ]; then
     echo "fuzz: building $target" >&2
     # shellcheck disable=SC2086,SC2046
     swiftc -parse-as-library -sanitize=fuzzer,address -O -g -module-name "Fuzz$target" \
