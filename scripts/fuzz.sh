@@ -14,7 +14,9 @@
 # Binaries and the growing corpus go to .build-fuzz/<Target>/; seeds stay in fuzz/<Target>/corpus.
 # A crash (or leak, timeout, out-of-memory) is copied to fuzz/<Target>/crashes/ and the script
 # fails; turn each into a regression test in the module's Swift tests, then delete the file.
-# Extra libFuzzer flags: FUZZ_FLAGS="-jobs=2 …".
+# Extra libFuzzer flags: FUZZ_FLAGS="-jobs=2 …". FUZZ_SEEDS_ONLY=1 starts from the committed seeds
+# alone (a fresh scratch corpus instead of .build-fuzz/<Target>/corpus): the smoke run's inputs then
+# do not depend on what earlier runs found, and its start-up stays short.
 set -uo pipefail
 seconds=${1:-60}
 shift $(( $# > 0 ? 1 : 0 ))
@@ -105,7 +107,12 @@ for target in "${targets[@]}"; do
   log="$root/.build-fuzz/$target/last-run.log"
   echo "fuzz: $target for ${seconds}s" >&2
   # shellcheck disable=SC2086
-  SWIFT_BACKTRACE=enable=no "$binary" "$root/.build-fuzz/$target/corpus" "$root/fuzz/$target/corpus" \
+  corpus="$root/.build-fuzz/$target/corpus"
+  if [ -n "${FUZZ_SEEDS_ONLY:-}" ]; then
+    corpus="$root/.build-fuzz/$target/scratch-corpus"
+    rm -rf "$corpus"; mkdir -p "$corpus"
+  fi
+  SWIFT_BACKTRACE=enable=no "$binary" "$corpus" "$root/fuzz/$target/corpus" \
     -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
     -artifact_prefix="$crashes/" -print_final_stats=1 ${FUZZ_FLAGS:-} >"$log" 2>&1
   rc=$?
