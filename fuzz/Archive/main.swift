@@ -56,6 +56,10 @@ let seeds: [Checkpoint] = {
                                    workingDirectory: directory, executionCount: 1)
     do {
         _ = try Session().execute(prelude, in: context)
+        defer {
+            for file in files { unlink("\(directory)/\(file).morph") }
+            rmdir(directory)
+        }
         return try files.map { try Checkpoint(contentsOf: "\(directory)/\($0).morph") }
     } catch {
         fatalError("the fuzzer's prelude fails: \(error)")

@@ -92,6 +92,10 @@ struct Setup {
         var template = Array("/tmp/morph-fuzz-cells-XXXXXX".utf8CString)
         directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
         setenv("MORPH_DATA", directory, 1)
+        atexit {
+            clean(Setup.shared.directory)
+            rmdir(Setup.shared.directory)
+        }
         MemoryBudget.limit = 768 << 20
 
         let session = Session()
