@@ -72,12 +72,13 @@ sanitize:
 # libFuzzer targets (scripts/fuzz.sh; crashes land in fuzz/<Target>/crashes/ and fail the run):
 # `make fuzz [FUZZ_SECONDS=60] [TARGETS="Wire JSON"]`; the test command runs each for FUZZ_SMOKE_SECONDS
 # from a fixed seed, so a test run's inputs do not change between runs (exploring with fresh seeds
-# is `make fuzz`'s job; whatever it finds becomes a seed-corpus file and a regression test).
+# is `make fuzz`'s job; whatever it finds becomes a seed-corpus file and a regression test). The smoke
+# run starts from the committed seeds only, not from the corpus earlier runs grew.
 fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS) $(TARGETS)
 
 fuzz-smoke:
-	FUZZ_FLAGS="-seed=1 $${FUZZ_FLAGS:-}" bash scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+	FUZZ_SEEDS_ONLY=1 FUZZ_FLAGS="-seed=1 $${FUZZ_FLAGS:-}" bash scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 # The kernelspec goes into the venv (sys-prefix) and JUPYTER_PATH points there first, so a
 # `morph` kernelspec installed elsewhere (e.g. --user) cannot shadow the binary under test.

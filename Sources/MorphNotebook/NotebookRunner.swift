@@ -121,7 +121,7 @@ public struct NotebookRunner {
     }
 
     static func format(_ x: Double) -> String {
-        x.rounded() == x ? String(Int(x)) : String(x)
+        x.rounded() == x && abs(x) < 1e15 ? String(Int(x)) : String(x)
     }
 }
 

@@ -12,16 +12,19 @@ public struct ExecutionContext {
     public var workingDirectory: String
     /// The execution count shown as In[n] (used for display ids and provenance).
     public var executionCount: Int
+    /// Most evaluation steps (expressions and statements) one run may take; nil for no limit.
+    public var stepLimit: Int?
 
     /// A context from its parts.
     public init(
         output: any OutputSink, input: any InputReader, cancellation: CancellationToken,
-        workingDirectory: String, executionCount: Int
+        workingDirectory: String, executionCount: Int, stepLimit: Int? = nil
     ) {
         self.output = output
         self.input = input
         self.cancellation = cancellation
         self.workingDirectory = workingDirectory
         self.executionCount = executionCount
+        self.stepLimit = stepLimit
     }
 }

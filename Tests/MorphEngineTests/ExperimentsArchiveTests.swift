@@ -68,6 +68,40 @@ struct ExperimentsArchiveTests {
         #expect(throws: (any Error).self) { try ModelArchive(contentsOf: path) }
     }
 
+    /// Checksummed files whose contents were changed (what the archive fuzzer does): each is
+    /// rejected with an error, and the untouched checkpoint still loads.
+    @Test func alteredContentsBehindAValidChecksumAreErrors() throws {
+        let model = try AutoEncoderModel(.autoEncoder, latent: 2)
+        let original = ModelArchive(model: model).checkpoint()
+        #expect(try ModelArchive(checkpoint: original, name: "m.morph").model.latentSize == 2)
+        var alterations: [(String, (inout Checkpoint) -> Void)] = [
+            ("huge input", { $0.metadata["definition"]?["input"] = [1, 9e15, 9e15] }),
+            ("negative seed", { $0.metadata["definition"]?["seed"] = -1 }),
+            ("no decoder", { $0.metadata["definition"]?["decoder"] = nil }),
+            ("no definition", { $0.metadata["definition"] = nil }),
+            ("transposed weight", { $0.arrays[0].array.shape.reverse() }),
+            ("flat weight", { $0.arrays[0].array.shape = [$0.arrays[0].array.scalars.count] }),
+            ("empty weight", { $0.arrays[0].array = NumericArray(shape: [0], scalars: []) }),
+            ("missing weight", { $0.arrays.removeFirst() }),
+            ("duplicate permutation", {
+                $0.arrays.append(NamedArray(name: "pixelPermutation", array: NumericArray(shape: [784], scalars: Array(repeating: 3, count: 784))))
+            }),
+            ("permutation past the pixels", {
+                $0.arrays.append(NamedArray(name: "pixelPermutation", array: NumericArray(shape: [784], scalars: (1...784).map(Float.init))))
+            }),
+        ]
+        alterations.append(("Adam state of another shape", {
+            $0.arrays.append(NamedArray(name: "adam.m.encoder.0.weight", array: NumericArray(shape: [3], scalars: [1, 2, 3])))
+            $0.metadata["adam"] = ["learningRate": 1e300]
+        }))
+        for (name, alter) in alterations {
+            var checkpoint = original
+            alter(&checkpoint)
+            let decoded = try Checkpoint(decoding: try checkpoint.encoded(), name: "m.morph")
+            #expect(throws: (any Error).self, "\(name)") { try ModelArchive(checkpoint: decoded, name: "m.morph") }
+        }
+    }
+
     @Test func weightsRoundTripThroughNpzAndMismatchesNameTheParameter() throws {
         let path = Self.temporaryPath("state.npz")
         defer { unlink(path) }

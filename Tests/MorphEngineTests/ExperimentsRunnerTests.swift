@@ -94,6 +94,10 @@ struct ExperimentsRunnerTests {
         #expect(progress.lossCurve(points: 100).count == 100)
         #expect(TrainingMeter.duration(185) == "3 min 05 s")
         #expect(TrainingMeter.duration(3720) == "1 h 02 min")
+        // Durations too long for an Int (a nearly stalled run's estimate) show as unknown.
+        for seconds in [1e300, -1e300, -1, .infinity, .nan] { #expect(TrainingMeter.duration(seconds) == "?") }
+        progress.recordBatch(epoch: 1, batch: 9, loss: 1, images: 1_000_000, elapsed: 1e-300)
+        #expect(progress.summary.contains("? images/s"))
     }
 
     @Test func throttleLetsAFewUpdatesPerSecondThrough() {

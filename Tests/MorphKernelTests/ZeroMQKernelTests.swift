@@ -187,4 +187,28 @@ extension ZeroMQKernelTests {
         #expect(try again.receive(again.control).messageType == "shutdown_reply")
         #expect(server.waitUntilStopped() == false)
     }
+
+    /// Thousands of empty frames carry almost no bytes, yet each costs memory to hold: they count
+    /// against the limit too, so such a message is dropped while the same request with a few
+    /// frames runs.
+    @Test func manyTinyFramesCountAgainstTheSizeLimit() throws {
+        let logger = Logger(label: "morph.test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let server = try KernelServer(connection: ConnectionInfo(key: "zmq-test-key"), logger: logger, maxMessageSize: 8192)
+        server.start(language: { ScriptedLanguage() })
+        let client = try Client(server)
+        defer { client.close() }
+        _ = try client.receive(client.iopub)
+
+        func request(frames: Int) -> Message {
+            Message(header: Header(messageType: "execute_request", session: "zmq-client"),
+                    content: ["code": "value 7"], buffers: Array(repeating: [], count: frames))
+        }
+        try client.shell.send(client.codec.encode(request(frames: 1000)))  // 1000 empty frames: dropped
+        try client.send("kernel_info_request", on: client.shell)
+        #expect(try client.receive(client.shell).messageType == "kernel_info_reply")
+        try client.shell.send(client.codec.encode(request(frames: 10)))  // 10 empty frames: runs
+        #expect(try client.receive(client.shell).messageType == "execute_reply")
+        server.requestStop()
+        server.waitUntilStopped()
+    }
 }

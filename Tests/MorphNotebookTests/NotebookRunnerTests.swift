@@ -55,6 +55,13 @@ import Testing
         #expect(out.notebook.cells[3].outputs.last?["data"]?["text/plain"] == ["1"])
     }
 
+    @Test func timeoutsPrintWholeWhenTheyAreWholeAndAsDoublesWhenTooLargeForAnInt() {
+        #expect(NotebookRunner.format(30) == "30")
+        #expect(NotebookRunner.format(0.5) == "0.5")
+        #expect(NotebookRunner.format(1e300) == "1e+300")
+        #expect(NotebookRunner.format(-.infinity) == "-inf")
+    }
+
     @Test func interruptsACellThatOutlivesTheTimeout() {
         var runner = NotebookRunner(workingDirectory: "/tmp")
         runner.timeout = 0.2

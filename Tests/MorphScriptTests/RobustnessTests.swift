@@ -41,6 +41,7 @@ struct RobustnessTests {
         ("var s = \"ab\"\nfor i in 0..<40 { s = \"\\(s)\\(s)\" }", "ValueError"),
         ("infer(AutoEncoder(latent: 2), data.test[0], steps: 10, rate: 1e300)", "ValueError"),
         ("train(AutoEncoder(latent: 2), on: data, epochs: 1, learningRate: 1e300)", "ValueError"),
+        ("stride(from: 0, to: -1e300, by: 1.0)", nil),
     ] as [(String, String?)])
     func cellsThatOnceTrappedAreErrors(code: String, kind: String?) throws {
         let h = Harness()

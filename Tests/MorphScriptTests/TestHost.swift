@@ -54,6 +54,7 @@ final class Harness {
     let input: ScriptedInput
     let cancellation = CancellationToken()
     var workingDirectory = "/tmp"
+    var stepLimit: Int?
 
     init(session: Session = Session(), input: ScriptedInput = ScriptedInput()) {
         self.session = session
@@ -61,7 +62,8 @@ final class Harness {
     }
 
     var context: ExecutionContext {
-        ExecutionContext(output: sink, input: input, cancellation: cancellation, workingDirectory: workingDirectory, executionCount: 1)
+        ExecutionContext(output: sink, input: input, cancellation: cancellation, workingDirectory: workingDirectory, executionCount: 1,
+                         stepLimit: stepLimit)
     }
 
     /// Runs a cell; returns its result's text/plain.

@@ -750,6 +750,29 @@ def test_max_message_size_flag_sets_the_limit(tmp_path: Path) -> None:
         kernel.shutdown()
 
 
+def test_many_tiny_frames_count_against_the_size_limit(tmp_path: Path) -> None:
+    """`--max-message-size 1048576`: a signed execute_request followed by 50 000 empty frames
+    (a few hundred bytes of payload, but each frame costs memory to hold) is dropped unrun; the
+    same request with 100 empty frames runs once."""
+    kernel = Kernel(tmp_path / "kernel.log", cwd=str(tmp_path), extra_arguments=["--max-message-size", "1048576"])
+    try:
+        h = Harness(kernel, MORPH)
+        try:
+            msg_id, parts = h.increment_parts()
+            h.wire.send_raw(h.wire.shell, h.wire.signed(parts) + [b""] * 50_000)
+            assert h.wire.reply(h.wire.shell, msg_id, 5) is None, "the 50 000-frame request was answered"
+            msg_id, parts = h.increment_parts()
+            h.wire.send_raw(h.wire.shell, h.wire.signed(parts) + [b""] * 100)
+            reply = h.wire.reply(h.wire.shell, msg_id, 60)
+            assert reply is not None and reply["content"]["status"] == "ok", reply
+            r = kernel.execute(MORPH.read)
+            assert [int(n) for n in re.findall(r"-?\d+", r.text or "")] == [1, KEEP], r.describe()
+        finally:
+            h.close()
+    finally:
+        kernel.shutdown()
+
+
 def test_session_intact_after_all_cases(harness: Harness) -> None:
     r = harness.kernel.execute(harness.lang.read)
     assert r.status == "ok", r.describe()

@@ -66,7 +66,11 @@ public struct ModelArchive {
     /// Reads an archive, rebuilding the model and loading its weights; a checkpoint of another
     /// kind or with missing or misshapen arrays is rejected with the reason.
     public init(contentsOf path: String) throws {
-        let checkpoint = try Checkpoint(contentsOf: path)
+        try self.init(checkpoint: try Checkpoint(contentsOf: path), name: path)
+    }
+
+    /// Rebuilds a saved model from a checkpoint already read; `name` stands for it in errors.
+    public init(checkpoint: Checkpoint, name path: String) throws {
         guard checkpoint.metadata["kind"]?.stringValue == Self.kind,
               let description = checkpoint.metadata["definition"] ?? checkpoint.metadata["model"] else {
             throw ExperimentError.invalidArgument("\(path) is a Morph checkpoint but not a saved model (save one with save(model, to:))")

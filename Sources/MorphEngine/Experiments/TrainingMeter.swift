@@ -67,7 +67,7 @@ public struct TrainingMeter: Sendable, Equatable {
     public var summary: String {
         var parts = [
             "epoch \(epoch + 1)/\(epochs)", "batch \(batch + 1)/\(batchesPerEpoch)",
-            "loss \(formatted(loss, digits: 3))", "\(Int(imagesPerSecond.rounded())) images/s",
+            "loss \(formatted(loss, digits: 3))", "\(imagesPerSecond < 1e15 ? String(Int(imagesPerSecond.rounded())) : "?") images/s",
         ]
         if let left = secondsLeft { parts.append(Self.duration(left) + " left") }
         return parts.joined(separator: " · ")
@@ -75,7 +75,7 @@ public struct TrainingMeter: Sendable, Equatable {
 
     /// A duration as "42 s", "3 min 05 s" or "1 h 02 min".
     public static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "?" }
+        guard seconds.isFinite, seconds >= 0, seconds < 1e15 else { return "?" }
         let s = Int(seconds.rounded())
         if s < 60 { return "\(s) s" }
         if s < 3600 { return "\(s / 60) min " + (s % 60 < 10 ? "0" : "") + "\(s % 60) s" }

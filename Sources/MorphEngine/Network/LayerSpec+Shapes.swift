@@ -96,13 +96,13 @@ extension LayerSpec {
             out = [o]
             if case .secondOrder = self {
                 let e2 = checkedProduct([i, i])
-                parameters = e2.flatMap { checkedProduct([o, $0 + i + 1]) }
-                multiplyAdds = e2.flatMap { checkedProduct([o, $0 + i]) }
+                parameters = checkedSum(e2, i + 1).flatMap { checkedProduct([o, $0]) }
+                multiplyAdds = checkedSum(e2, i).flatMap { checkedProduct([o, $0]) }
             } else {
                 let weights = checkedProduct([i, o])
                 var bias = false
                 if case .linear(_, _, true) = self { bias = true }
-                parameters = weights.map { $0 + (bias ? o : 0) }
+                parameters = checkedSum(weights, bias ? o : 0)
                 multiplyAdds = weights
             }
         case let .linearMixture(i, o, k, _):
@@ -110,8 +110,8 @@ extension LayerSpec {
                 throw fail("\(at) expects flat samples of \(i) values, but \(source.text) gives \(source.shapeText)")
             }
             out = [o]
-            parameters = checkedProduct([k, o, i]).map { $0 + k * i + k * o }
-            multiplyAdds = checkedProduct([k, o, i]).map { $0 + k * i }
+            parameters = checkedSum(checkedProduct([k, o, i]), checkedProduct([k, i + o]))
+            multiplyAdds = checkedSum(checkedProduct([k, o, i]), checkedProduct([k, i]))
         case let .conv2d(c), let .locallyConnected2d(c), let .convTranspose2d(c), let .locallyConnectedTranspose2d(c):
             guard shape.count == 3 else {
                 let hint = shape.count == 1 ? "; add Reshape([C, H, W]) before it" : ""
@@ -143,14 +143,16 @@ extension LayerSpec {
             }
             out = [c.outChannels, oh, ow]
             let kernelSize = checkedProduct([c.inChannels, c.outChannels, c.kernel, c.kernel])
-            let positions = transposed ? h * w : oh * ow
+            guard let positions = transposed ? checkedProduct([h, w]) : checkedProduct([oh, ow]) else {
+                throw fail("\(at): the output would be too large")
+            }
             let biasCount = c.bias ? c.outChannels : 0
             switch self {
             case .conv2d, .convTranspose2d:
-                parameters = kernelSize.map { $0 + biasCount }
+                parameters = checkedSum(kernelSize, biasCount)
                 multiplyAdds = kernelSize.flatMap { checkedProduct([$0, positions]) }
             default:
-                parameters = kernelSize.flatMap { checkedProduct([$0, positions]) }.map { $0 + biasCount * oh * ow }
+                parameters = checkedSum(kernelSize.flatMap { checkedProduct([$0, positions]) }, checkedProduct([biasCount, oh, ow]))
                 multiplyAdds = kernelSize.flatMap { checkedProduct([$0, positions]) }
             }
         case let .batchNorm(f):
@@ -216,4 +218,11 @@ extension LayerSpec {
             break
         }
     }
+}
+
+/// `a + b`, or nil when either is nil or the sum overflows.
+func checkedSum(_ a: Int?, _ b: Int?) -> Int? {
+    guard let a, let b else { return nil }
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? nil : sum
 }

@@ -3,7 +3,7 @@ import CBLAS
 /// Symmetric eigendecomposition in Double precision (LAPACK dsyevd): eigenvalues in ascending
 /// order and the eigenvectors as columns of a row-major n×n matrix (vectors[i·n + j] = vⱼ[i]).
 func symmetricEigen(_ matrix: [Double], n: Int) throws(EngineError) -> (values: [Double], vectors: [Double]) {
-    guard matrix.count == n * n, n > 0 else { throw .invalidArgument("symmetricEigen needs an n×n matrix") }
+    guard n > 0, n <= 46_340, matrix.count == n * n else { throw .invalidArgument("symmetricEigen needs an n×n matrix with n at most 46340") }
     // Column-major for LAPACK; the matrix is symmetric so the row-major buffer is the same.
     var a = matrix
     var w = [Double](repeating: 0, count: n)
@@ -14,7 +14,10 @@ func symmetricEigen(_ matrix: [Double], n: Int) throws(EngineError) -> (values: 
     var iworkQuery = [Int32](repeating: 0, count: 1)
     dsyevd_(&jobz, &uplo, &nn, &a, &lda, &w, &workQuery, &lwork, &iworkQuery, &liwork, &info)
     guard info == 0 else { throw .lapack(routine: "dsyevd (workspace query)", info: Int(info)) }
-    lwork = Int32(workQuery[0])
+    guard let size = Int32(exactly: workQuery[0].rounded(.up)), size > 0, iworkQuery[0] > 0 else {
+        throw .invalidArgument("symmetricEigen: the \(n)×\(n) problem needs more workspace than LAPACK can address")
+    }
+    lwork = size
     liwork = iworkQuery[0]
     var work = [Double](repeating: 0, count: Int(lwork))
     var iwork = [Int32](repeating: 0, count: Int(liwork))

@@ -20,7 +20,8 @@ public final class KernelServer: Sendable {
     /// so that the five endpoints differ), ready to be written back for clients.
     public let connection: ConnectionInfo
     /// The largest message, in bytes, accepted on shell, control and stdin (each frame, and all
-    /// frames of one message together); larger ones are dropped unread.
+    /// frames of one message together, each counting `ZMQSocket.frameOverhead` bytes more);
+    /// larger ones are dropped unread.
     public let maxMessageSize: Int
 
     /// The default of `maxMessageSize`: 128 MiB (cells and widget updates, with room for

@@ -50,8 +50,12 @@ public final class ZMQSocket: @unchecked Sendable {
         guard zmq_connect(handle, endpoint) == 0 else { throw ZMQError("connect \(endpoint)") }
     }
 
+    /// Bytes a received frame is charged beyond its payload: the buffer libzmq keeps it in.
+    public static let frameOverhead = MemoryLayout<zmq_msg_t>.size
+
     /// Receives one multipart message; nil when `wait` is false and nothing is waiting. A message
-    /// whose frames together hold more than `maxTotalBytes` is read to its end and discarded
+    /// whose frames together cost more than `maxTotalBytes` (each frame its size plus
+    /// `frameOverhead`, so thousands of empty frames count too) is read to its end and discarded
     /// without being copied: it comes back as no frames at all (`[]`, which no real message is).
     public func receive(wait: Bool = true, maxTotalBytes: Int = .max) throws(ZMQError) -> [[UInt8]]? {
         // Each part keeps its libzmq buffer (at a fixed address) until the total size is known.
@@ -79,7 +83,7 @@ public final class ZMQSocket: @unchecked Sendable {
                 throw ZMQError("zmq_msg_recv")
             }
             first = false
-            let (sum, overflow) = total.addingReportingOverflow(zmq_msg_size(part))
+            let (sum, overflow) = total.addingReportingOverflow(zmq_msg_size(part) &+ Self.frameOverhead)
             total = overflow ? .max : sum
             let more = zmq_msg_more(part) != 0
             if overflow || sum > maxTotalBytes {

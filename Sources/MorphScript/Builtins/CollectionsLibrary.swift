@@ -26,7 +26,7 @@ extension Library {
                 doc: "Example:\n    var losses = []\n    losses.append(0.5)") { call in
             guard case .array(var a) = call.receiver else { return .none }
             let element = call.arguments["element"]
-            if case .array = element { try Value.array([element]).checkNesting() }
+            if case .array = element { try Value.array([element]).checkNesting(cancellation: call.context.execution.cancellation) }
             call.receiver = .none
             a.append(element)
             call.receiver = .array(a)
@@ -37,7 +37,9 @@ extension Library {
                 doc: "Example:\n    [1, 2, 3].contains(2)   // true") { call in
             guard case .array(let a) = call.receiver else { return .none }
             let target = call.arguments["element"]
-            return .bool(a.contains { $0.isEqual(to: target) })
+            let cancellation = call.context.execution.cancellation
+            for element in a where try element.isEqual(to: target, cancellation: cancellation) { return .bool(true) }
+            return .bool(false)
         },
         .method(on: "Array", "reversed", returns: .array, summary: "The elements in reverse order.",
                 doc: "Example:\n    [1, 2, 3].reversed()   // [3, 2, 1]") { call in
@@ -59,7 +61,16 @@ extension Library {
                 summary: "The elements as text, joined by a separator.",
                 doc: "Example:\n    [\"a\", \"b\"].joined(separator: \", \")   // \"a, b\"") { call in
             guard case .array(let a) = call.receiver else { return .none }
-            return .string(a.map(\.text).joined(separator: try call.arguments.string("separator")))
+            let separator = try call.arguments.string("separator")
+            var text = ""
+            for (i, element) in a.enumerated() {
+                if i > 0 { text += separator }
+                text += element.text(limit: Operators.maximumLength)
+                guard text.utf8.count <= Operators.maximumLength else {
+                    throw ScriptError(kind: "ValueError", message: "the joined string would exceed \(Operators.maximumLength) bytes")
+                }
+            }
+            return .string(text)
         },
         .property(on: "String", "count", returns: .int, summary: "The number of characters.") { value in
             .int(value.text.count)

@@ -113,7 +113,7 @@ extension Library {
             guard step != 0, step.isFinite else { throw call.arguments.error("ValueError", "'by' must be a non-zero finite number", at: "by") }
             let estimate = ((end - start) / step).rounded(.up)
             guard estimate.isFinite, estimate <= 10_000_000 else { throw call.arguments.error("ValueError", "stride would make too many numbers; at most 10,000,000", at: "by") }
-            let n = max(0, Int(estimate))
+            let n = estimate > 0 ? Int(estimate) : 0  // a far negative estimate does not fit in an Int
             return .array((0..<n).map { .double(start + Double($0) * step) })
         },
     ])

@@ -15,6 +15,8 @@ final class Interpreter {
     private var scopes: [[String: Binding]] = []
     /// Old bindings of globals changed by the current top-level statement (nil: was unbound).
     private var journal: [String: Binding?] = [:]
+    /// Evaluation steps left in this run (`Int.max` when the context sets no limit).
+    private var stepsLeft: Int
 
     /// What a statement asks its enclosing loop to do.
     enum Flow { case normal, breakLoop, continueLoop }
@@ -22,6 +24,7 @@ final class Interpreter {
     init(session: Session, execution: ExecutionContext) {
         self.session = session
         self.execution = execution
+        stepsLeft = execution.stepLimit.map { max(0, $0) } ?? .max
     }
 
     private var registry: Registry { session.registry }
@@ -58,6 +61,14 @@ final class Interpreter {
 
     func checkCancellation(at position: SourcePosition) throws(ScriptError) {
         if execution.cancellation.isCancelled { throw ScriptError.interrupted().placed(at: position) }
+    }
+
+    /// Counts one evaluation step against the run's budget.
+    private func step(at position: SourcePosition) throws(ScriptError) {
+        guard stepsLeft > 0 else {
+            throw ScriptError("StepLimit", "the cell took more than \(execution.stepLimit ?? 0) steps", at: position)
+        }
+        stepsLeft -= 1
     }
 
     // MARK: Variables
@@ -107,6 +118,7 @@ final class Interpreter {
     }
 
     private func exec(_ statement: Stmt) throws(ScriptError) -> Flow {
+        try step(at: statement.start)
         switch statement.kind {
         case .declaration(let isVariable, let name, _, let annotation, let valueExpr):
             var value = try eval(valueExpr)
@@ -146,6 +158,7 @@ final class Interpreter {
             let loopScope = scopes.count - 1
             let iterate: (Value) throws(ScriptError) -> Bool = { (element: Value) throws(ScriptError) -> Bool in
                 try self.checkCancellation(at: statement.start)
+                try self.step(at: statement.start)
                 self.scopes[loopScope][name]?.value = element
                 return try self.exec(body) != .breakLoop
             }
@@ -215,7 +228,7 @@ final class Interpreter {
         case .subscript(let base, let indexExpr):
             let index = try eval(indexExpr)
             try update(base) { (container: inout Value) throws(ScriptError) in
-                try Subscripts.modify(&container, at: index, position: indexExpr.start, change)
+                try Subscripts.modify(&container, at: index, position: indexExpr.start, cancellation: self.execution.cancellation, change)
             }
         case .member(let base, let name, let nameStart):
             let value = try eval(base)
@@ -242,6 +255,7 @@ final class Interpreter {
     /// Evaluates an expression. Each kind is evaluated in its own small function so that
     /// the recursion's stack frames stay small (deep expressions run on small stacks).
     func eval(_ expr: Expr) throws(ScriptError) -> Value {
+        try step(at: expr.start)
         switch expr.kind {
         case .integer(let i): return .int(i)
         case .float(let d): return .double(d)
@@ -295,7 +309,7 @@ final class Interpreter {
         }
         let array = Value.array(values)
         if nested {
-            do { try array.checkNesting() } catch { throw error.placed(at: expr.start) }
+            do { try array.checkNesting(cancellation: execution.cancellation) } catch { throw error.placed(at: expr.start) }
         }
         return array
     }
@@ -315,7 +329,7 @@ final class Interpreter {
             return try evalLogical(op, lhs, lhsExpr, rhsExpr)
         }
         let rhs = try eval(rhsExpr)
-        return try Operators.apply(op, lhs, rhs, at: operatorStart)
+        return try Operators.apply(op, lhs, rhs, at: operatorStart, cancellation: execution.cancellation)
     }
 
     /// A left-nested chain (`a + b + c + …`) evaluated along its spine without recursion.
@@ -328,11 +342,12 @@ final class Interpreter {
         }
         var value = try eval(leftmost)
         for node in spine.reversed() {
+            try step(at: node.start)
             guard case .binary(let op, let lhsExpr, let rhsExpr, let operatorStart) = node.kind else { continue }
             if op == .and || op == .or {
                 value = try evalLogical(op, value, lhsExpr, rhsExpr)
             } else {
-                value = try Operators.apply(op, value, try eval(rhsExpr), at: operatorStart)
+                value = try Operators.apply(op, value, try eval(rhsExpr), at: operatorStart, cancellation: execution.cancellation)
             }
         }
         return value

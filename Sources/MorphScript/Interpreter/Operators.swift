@@ -1,14 +1,21 @@
+import MorphEngine
+
 /// Arithmetic, comparison and logic on values, with errors instead of traps.
 enum Operators {
     /// Longest array (elements) or string (bytes) `+` builds, so a doubling loop fails
     /// with an error instead of exhausting memory.
     static let maximumLength = 10_000_000
 
-    /// `lhs op rhs` for every operator except the short-circuiting `&&` and `||`.
-    static func apply(_ op: BinaryOperator, _ lhs: Value, _ rhs: Value, at position: SourcePosition) throws(ScriptError) -> Value {
+    /// `lhs op rhs` for every operator except the short-circuiting `&&` and `||`; a set
+    /// `cancellation` ends a long comparison of nested arrays.
+    static func apply(
+        _ op: BinaryOperator, _ lhs: Value, _ rhs: Value, at position: SourcePosition, cancellation: CancellationToken? = nil
+    ) throws(ScriptError) -> Value {
         switch op {
-        case .equal: return .bool(lhs.isEqual(to: rhs))
-        case .notEqual: return .bool(!lhs.isEqual(to: rhs))
+        case .equal, .notEqual:
+            let equal: Bool
+            do { equal = try lhs.isEqual(to: rhs, cancellation: cancellation) } catch { throw error.placed(at: position) }
+            return .bool(op == .equal ? equal : !equal)
         case .less, .lessEqual, .greater, .greaterEqual:
             return .bool(try compare(op, lhs, rhs, at: position))
         case .and, .or:

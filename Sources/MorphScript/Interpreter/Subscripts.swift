@@ -1,3 +1,5 @@
+import MorphEngine
+
 /// Reading and writing `base[index]` for arrays, strings, ranges and host values.
 enum Subscripts {
     static func get(_ base: Value, at index: Value, position: SourcePosition) throws(ScriptError) -> Value {
@@ -47,7 +49,8 @@ enum Subscripts {
     }
 
     /// Changes `base[index]` in place (arrays only).
-    static func modify(_ base: inout Value, at index: Value, position: SourcePosition, _ change: (inout Value) throws(ScriptError) -> Void) throws(ScriptError) {
+    static func modify(
+        _ base: inout Value, at index: Value, position: SourcePosition, cancellation: CancellationToken? = nil, _ change: (inout Value) throws(ScriptError) -> Void) throws(ScriptError) {
         guard case .array(var elements) = base else {
             throw ScriptError("TypeError", "cannot assign into a \(base.typeName); only array elements can be assigned", at: position)
         }
@@ -59,7 +62,7 @@ enum Subscripts {
         defer { base = .array(elements) }
         try change(&elements[i])
         if case .array = elements[i] {
-            do { try Value.array(elements).checkNesting() } catch { throw error.placed(at: position) }
+            do { try Value.array(elements).checkNesting(cancellation: cancellation) } catch { throw error.placed(at: position) }
         }
     }
 

@@ -119,7 +119,7 @@ extension Value {
         case .int(let i): return String(i)
         case .double(let d): return Value.format(d)
         case .string(let s): return Value.quote(s)
-        case .array(let elements): return "[" + elements.map(\.repr).joined(separator: ", ") + "]"
+        case .array: return repr(limit: Operators.maximumLength)
         case .range(let r):
             return (r.lower.map(String.init) ?? "") + (r.closed ? "..." : "..<") + (r.upper.map(String.init) ?? "")
         case .function(let name): return "<function \(name)>"
@@ -149,44 +149,5 @@ extension Value {
             }
         }
         return out + "\""
-    }
-
-    /// Deepest nesting of arrays inside arrays a value may have: printing, comparing and
-    /// freeing nested arrays recurses, so unbounded nesting could overflow the stack.
-    public static let maximumNesting = 64
-
-    /// Whether arrays nest more than `levels` deep inside this value (stops looking there).
-    func nestsDeeper(than levels: Int) -> Bool {
-        guard case .array(let elements) = self else { return false }
-        guard levels > 0 else { return true }
-        for element in elements {
-            if case .array = element, element.nestsDeeper(than: levels - 1) { return true }
-        }
-        return false
-    }
-
-    /// Throws when this value nests arrays deeper than `maximumNesting`.
-    func checkNesting() throws(ScriptError) {
-        if nestsDeeper(than: Value.maximumNesting) {
-            throw ScriptError(kind: "ValueError", message: "arrays nested more than \(Value.maximumNesting) levels deep are not supported")
-        }
-    }
-
-    /// Structural equality; host values are equal only to themselves.
-    public func isEqual(to other: Value) -> Bool {
-        switch (self, other) {
-        case (.none, .none): return true
-        case (.bool(let a), .bool(let b)): return a == b
-        case (.int(let a), .int(let b)): return a == b
-        case (.int, .double), (.double, .int), (.double, .double):
-            return doubleValue == other.doubleValue
-        case (.string(let a), .string(let b)): return a == b
-        case (.array(let a), .array(let b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.isEqual(to: $1) }
-        case (.range(let a), .range(let b)): return a == b
-        case (.function(let a), .function(let b)): return a == b
-        case (.host(let a), .host(let b)): return a === b
-        default: return false
-        }
     }
 }
