@@ -23,26 +23,14 @@ import sys
 import time
 from queue import Empty
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from blas_environment import environment  # noqa: E402
+
 SETUP = """
 let data = dataset("fashion-mnist", classes: [0, 1], test: 64)
 let conv = ConvAutoEncoder(latent: 16)
 explore(conv, from: data.test[0], to: data.test[1])
 """
-
-
-def core_type() -> str | None:
-    try:
-        flags = next(l for l in open("/proc/cpuinfo") if l.startswith("flags")).split()
-    except (OSError, StopIteration):
-        return None
-    return "SkylakeX" if "avx512f" in flags else ("Haswell" if "avx2" in flags else None)
-
-
-def environment(threads: int) -> dict[str, str]:
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
-    if core_type():
-        env["OPENBLAS_CORETYPE"] = core_type()
-    return env
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 from queue import Empty
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from blas_environment import environment  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 NAMES = {"ae": "AutoEncoder", "bakeoff": "AutoEncoderBakeOff", "conv": "ConvAutoEncoder"}
 
@@ -51,21 +54,6 @@ with torch.no_grad():
                     for t in test.split(1000)) / 10000
 print(json.dumps({"seconds": time.perf_counter() - t0, "test_loss": test_loss}))
 """
-
-
-def core_type() -> str | None:
-    try:
-        flags = next(l for l in open("/proc/cpuinfo") if l.startswith("flags")).split()
-    except (OSError, StopIteration):
-        return None
-    return "SkylakeX" if "avx512f" in flags else ("Haswell" if "avx2" in flags else None)
-
-
-def environment(threads: int) -> dict[str, str]:
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    if core_type():
-        env["OPENBLAS_CORETYPE"] = core_type()
-    return env
 
 
 def morph_epoch(model: str, threads: int) -> float:
