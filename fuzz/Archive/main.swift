@@ -74,28 +74,16 @@ let numbers: [Double] = [
 let strings = ["", "x", "morph-model", "autoEncoder", "variational", "pca", "flow", "encoder", "linear", "conv2d",
                "sequential", "reshape", "sigmoid", "model.encoder.weight", "adam.m.encoder.weight", "é"]
 
-/// The input's bytes, read one at a time (0 past the end).
-struct Bytes {
-    let bytes: [UInt8]
-    var offset = 0
-    mutating func next() -> Int {
-        defer { offset += 1 }
-        return offset < bytes.count ? Int(bytes[offset]) : 0
-    }
-    mutating func pick<T>(_ items: [T]) -> T { items[(next() << 8 | next()) % items.count] }
-    var isAtEnd: Bool { offset >= bytes.count }
-}
-
 /// A JSON value made from the input.
 func value(_ input: inout Bytes) -> JSON {
     switch input.next() % 8 {
     case 0: return .null
     case 1: return .bool(input.next() & 1 == 1)
-    case 2, 3: return .number(input.pick(numbers))
-    case 4: return .string(input.pick(strings))
-    case 5: return .array((0..<(input.next() % 4)).map { _ in .number(input.pick(numbers)) })
+    case 2, 3: return .number(input.element(of: numbers))
+    case 4: return .string(input.element(of: strings))
+    case 5: return .array((0..<(input.next() % 4)).map { _ in .number(input.element(of: numbers)) })
     case 6: return .object([:])
-    default: return .array([.array([.number(input.pick(numbers))])])
+    default: return .array([.array([.number(input.element(of: numbers))])])
     }
 }
 
@@ -140,14 +128,14 @@ func mutate(_ checkpoint: inout Checkpoint, _ input: inout Bytes) {
     switch input.next() % 8 {
     case 0, 1:  // the metadata: definition, seed, kinds, shapes, learning rate, record
         var position = 0
-        checkpoint.metadata = mutate(checkpoint.metadata, at: input.pick(Array(0..<size(checkpoint.metadata))), &position, &input)
+        checkpoint.metadata = mutate(checkpoint.metadata, at: input.element(of: Array(0..<size(checkpoint.metadata))), &position, &input)
     case 2:  // an array's values
         guard !checkpoint.arrays.isEmpty else { return }
         let a = input.next() % checkpoint.arrays.count
         let count = checkpoint.arrays[a].array.scalars.count
         guard count > 0 else { return }
         for _ in 0..<(1 + input.next() % 4) {
-            checkpoint.arrays[a].array.scalars[input.pick(Array(0..<count))] = Float(input.pick(numbers))
+            checkpoint.arrays[a].array.scalars[input.element(of: Array(0..<count))] = Float(input.element(of: numbers))
         }
     case 3:  // an array's shape, its scalars kept consistent
         guard !checkpoint.arrays.isEmpty else { return }
@@ -169,10 +157,10 @@ func mutate(_ checkpoint: inout Checkpoint, _ input: inout Bytes) {
         let a = input.next() % checkpoint.arrays.count
         switch input.next() % 3 {
         case 0: checkpoint.arrays.remove(at: a)
-        case 1: checkpoint.arrays[a].name = input.pick(checkpoint.arrays).name.replacingFirst(of: input.pick(strings))
+        case 1: checkpoint.arrays[a].name = input.element(of: checkpoint.arrays).name.replacingFirst(of: input.element(of: strings))
         default:
             var copy = checkpoint.arrays[a]
-            copy.name = input.pick(strings)
+            copy.name = input.element(of: strings)
             checkpoint.arrays.append(copy)
         }
     case 5:  // the pixel permutation
@@ -185,10 +173,10 @@ func mutate(_ checkpoint: inout Checkpoint, _ input: inout Bytes) {
         let a = input.next() % checkpoint.arrays.count
         checkpoint.arrays[a].array = NumericArray(shape: [0], scalars: [])
     default:  // an array of another model, under this one's name
-        let other = input.pick(seeds)
+        let other = input.element(of: seeds)
         guard !checkpoint.arrays.isEmpty, !other.arrays.isEmpty else { return }
         let a = input.next() % checkpoint.arrays.count
-        checkpoint.arrays[a].array = input.pick(other.arrays).array
+        checkpoint.arrays[a].array = input.element(of: other.arrays).array
     }
 }
 
@@ -203,7 +191,7 @@ extension String {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzArchive(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     var input = Bytes(bytes: data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-    var checkpoint = input.pick(seeds)
+    var checkpoint = input.element(of: seeds)
     for _ in 0..<(1 + input.next() % 4) where !input.isAtEnd { mutate(&checkpoint, &input) }
     // Through the bytes, as a file would be: the encoding recomputes the checksum.
     guard let bytes = try? checkpoint.encoded(), let decoded = try? Checkpoint(decoding: bytes, name: "fuzz.morph") else { return 0 }

@@ -139,23 +139,6 @@ func makeContext(directory: String, cancellation: CancellationToken) -> Executio
                      workingDirectory: directory, executionCount: 1, stepLimit: 20_000)
 }
 
-/// The input's bytes, read one at a time (0 past the end).
-struct Bytes {
-    let bytes: [UInt8]
-    var offset = 0
-
-    mutating func next() -> Int {
-        defer { offset += 1 }
-        return offset < bytes.count ? Int(bytes[offset]) : 0
-    }
-
-    mutating func pick<T>(_ items: [T]) -> T? {
-        items.isEmpty ? nil : items[(next() << 8 | next()) % items.count]
-    }
-
-    var isAtEnd: Bool { offset >= bytes.count }
-}
-
 /// The cell calling one builtin, with arguments read from `input`.
 func cell(for index: Int, _ setup: Setup, _ input: inout Bytes) -> String? {
     let (name, builtin) = setup.builtins[index]
