@@ -141,6 +141,17 @@ struct ExperimentsScriptTests {
         #expect(caption?.contains("L2 recover loss") == true)
     }
 
+    @Test func aFigureGivesTheNumbersBehindIt() throws {
+        let h = try Self.trainedHarness()
+        try h.run("let moved = translation(conv, data.test[0], shifts: 0...3)")
+        let straightness = try #require(Double(try h.run("moved.measurement(\"latentStraightness\")") ?? ""))
+        #expect(straightness > 0 && straightness <= 1 + 1e-9)
+        #expect(try h.run("moved.measurement(\"latentSteps\").count") == "3")
+        let unknown = try #require(h.failure("moved.measurement(\"curvature\")"))
+        #expect(unknown.kind == "ValueError")
+        #expect(unknown.message.contains("latentStepCoefficientOfVariation"))
+    }
+
     @Test func pathShowsAPlotThenATableAndLemma1Holds() throws {
         let h = try Self.trainedHarness()
         let before = h.sink.displayed.count

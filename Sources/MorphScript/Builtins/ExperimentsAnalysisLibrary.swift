@@ -300,6 +300,38 @@ extension Library {
         .property(of: PathValue.self, on: "Path", "steps", returns: .array(of: .double), summary: "Step L2 between consecutive decoded images.") { p in
             .array(p.analysis.stepLengths.map { .double($0) })
         },
+        .method(on: "Figure", "measurement", [.positional("name", .string, doc: "the name of a number or series the experiment computed")],
+                returns: .either(.double, .array(of: .double)),
+                summary: "A number or series the experiment behind a figure computed (as in its .json export).",
+                doc: """
+                    For a translation figure: latentStepCoefficientOfVariation, latentStraightness, \
+                    reconstructionStepCoefficientOfVariation, latentSteps, inputSteps, reconstructionSteps. \
+                    An unknown name is an error listing the names the figure has.
+                    Example:
+                        translation(conv, data.test[0], shifts: 0...6).measurement("latentStraightness")
+                    """) { call in
+            guard case .host(let object) = call.receiver, let figure = object as? FigureValue else { return .none }
+            let name = try call.arguments.string("name")
+            let fields = figure.data?.objectValue ?? [:]
+            func number(_ json: JSON) -> Value? {
+                if case .number(let x) = json { return .double(x) }
+                if case .null = json { return .double(.nan) }
+                return nil
+            }
+            let numeric = fields.filter { key, value in
+                if number(value) != nil { return true }
+                if case .array(let items) = value { return items.allSatisfy { number($0) != nil } }
+                return false
+            }
+            guard let value = numeric[name] else {
+                let known = numeric.keys.sorted()
+                throw call.arguments.error("ValueError", known.isEmpty
+                    ? "this figure keeps no measurements"
+                    : "this figure has no measurement '\(name)'; it has \(known.joined(separator: ", "))", at: "name")
+            }
+            if case .array(let items) = value { return .array(items.compactMap(number)) }
+            return number(value) ?? .none
+        },
         .property(of: PathValue.self, on: "Path", "stepVariation", returns: .double, summary: "The steps' coefficient of variation (0 = perfectly even).") { p in
             .double(p.analysis.stepVariation)
         },
