@@ -141,6 +141,26 @@ struct ExperimentsScriptTests {
         #expect(caption?.contains("L2 recover loss") == true)
     }
 
+    @Test func theFlowStartsWhereAskedAndShowsItsLossPerStep() throws {
+        let h = try Self.trainedHarness()
+        #expect(try h.run("infer(shallow, data.test[0], from: [0, 0, 0, 0], steps: 0)") == "[0.0, 0.0, 0.0, 0.0]")
+        try h.run("let f = flowLoss(shallow, data.test[0], from: [0, 0, 0, 0], steps: 20)")
+        try h.run("let losses = f.measurement(\"loss\")")
+        guard case .array(let values)? = h.session.value(of: "losses") else {
+            Issue.record("measurement(\"loss\") is not an array")
+            return
+        }
+        let losses = values.compactMap(\.doubleValue)
+        #expect(losses.count >= 2 && losses.count <= 21)
+        #expect(zip(losses, losses.dropFirst()).allSatisfy { $0.1 <= $0.0 }, "the flow's loss rose: \(losses)")
+        #expect(losses.last! < losses.first!)
+        // The figure's latent is where infer ends from the same start.
+        #expect(try h.run("f.measurement(\"latent\")") == (try h.run("infer(shallow, data.test[0], from: [0, 0, 0, 0], steps: 20)")))
+        let wrong = try #require(h.failure("infer(shallow, data.test[0], from: [0, 0])"))
+        #expect(wrong.kind == "ValueError" && wrong.message.contains("must hold 4 numbers"))
+        #expect(h.failure("flowLoss(shallow, data.test[0], from: [0, 0, 0, 1e39])")?.kind == "ValueError")
+    }
+
     @Test func aFigureGivesTheNumbersBehindIt() throws {
         let h = try Self.trainedHarness()
         try h.run("let moved = translation(conv, data.test[0], shifts: 0...3)")

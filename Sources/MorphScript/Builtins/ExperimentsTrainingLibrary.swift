@@ -31,40 +31,27 @@ extension Library {
             """) { call in
             try Training.run(call)
         },
-        .function("infer", [
-            .positional("model", .host("Model"), doc: "the model whose decoder explains the image"),
-            .positional("image", .host("Image"), doc: "the image to explain"),
-            .labeled("steps", .int, default: .int(50), doc: "Euler steps"),
-            .labeled("rate", .double, default: .double(0.1), doc: "β·dt per step"),
-        ], returns: .array(of: .double),
+        .function("infer", LatentFlow.parameters, returns: .array(of: .double),
         summary: "The latent z explaining an image, by the gradient flow dz/dt = β (x − r(z))ᵀ dr/dz.",
         doc: """
-            Euler steps from the model's encoding (its amortised encoder, or z = 0 when it has none). \
+            Euler steps from `from:`, or the model's encoding (its amortised encoder, or z = 0 when it has none). \
             The flow descends ½‖x − r(z)‖²; a step that would increase it is retried at half the rate \
             (Euler steps are stable only while rate < 2/σ_max(J)²), so the flow never diverges. Losses, \
             paths and strips of SOGAE and MixtureDecoder use the model's own flow (50 steps of 0.02).
             Example:
                 let z = infer(sogae, data.test[0], steps: 50, rate: 0.1)
             """) { call in
-            let model = try ExperimentsSupport.model(call)
-            let image = try ExperimentsSupport.image(call, "image")
-            let steps = try ExperimentsSupport.int(call, "steps", in: 0...100_000)
-            let rate = try call.arguments.double("rate")
-            guard rate > 0, rate.isFinite, Float(rate).isFinite, Float(rate) > 0 else {
-                throw call.arguments.error("ValueError", "'rate' must be a positive Float32 number, got \(rate)", at: "rate")
-            }
-            let z = try ExperimentsSupport.run(call) { () throws -> [Float] in
-                let engine = model.model
-                let x = try engine.toModelOrder(try Tensor(shape: [1, image.originalPixels.count], scalars: image.originalPixels))
-                let start = try engine.inEvaluationMode { () throws(EngineError) in try engine.initialLatent(Variable(x)).value }
-                return try GradientFlow(steps: steps, stepSize: Float(rate)).run(
-                    x, from: start, cancellation: call.context.execution.cancellation
-                ) { v throws(EngineError) in try engine.inEvaluationMode { () throws(EngineError) in try engine.decode(v) } }.latent.scalars
-            }
-            guard z.allSatisfy(\.isFinite) else {
-                throw ScriptError(kind: "ValueError", message: "the gradient flow diverged (z became NaN or infinite); use a smaller rate")
-            }
-            return .array(z.map { .double(Double($0)) })
+            .array(try LatentFlow.run(call).latent.map { .double(Double($0)) })
+        },
+        .function("flowLoss", LatentFlow.parameters, returns: .host("Figure"),
+        summary: "The gradient flow's ½‖x − r(z)‖² at every step, as a plot (what infer minimises).",
+        doc: """
+            The same flow and arguments as infer; the figure's measurements are "loss" (the start and every \
+            step taken) and "latent" (where the flow ends).
+            Example:
+                flowLoss(sogae, data.test[0], from: [0, 0, 0, 0, 0, 0, 0, 0], steps: 100)
+            """) { call in
+            try LatentFlow.figure(call)
         },
         .property(of: HistoryValue.self, on: "History", "loss", returns: .array(of: .double), summary: "The mean training loss of each epoch.") { h in
             .array(h.trainLoss.map { .double($0) })
