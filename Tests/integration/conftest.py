@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from browser import JupyterLab, browser_problem
 from morphtest import Kernel, Wire, kernelspec_problem
 
 
@@ -67,3 +68,18 @@ def wire(kernel: Kernel) -> Iterator[Wire]:
         yield w
     finally:
         w.close()
+
+
+@pytest.fixture
+def lab(tmp_path) -> Iterator[JupyterLab]:
+    """A JupyterLab server from the test venv on a fresh root folder (for the browser tests)."""
+    problem = browser_problem()
+    if problem:
+        pytest.fail(problem)
+    root = tmp_path / "lab"
+    root.mkdir()
+    server = JupyterLab(root, tmp_path / "jupyterlab.log")
+    try:
+        yield server
+    finally:
+        server.stop()

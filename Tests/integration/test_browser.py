@@ -10,26 +10,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser import JupyterLab, browser_problem, chrome, open_and_run_all
+from browser import JupyterLab, chrome, open_and_run_all
 from morphtest import KERNEL_NAME
 from notebooks_small import NOTEBOOKS, REPO, unknown_builtins, with_small_parameters
 
 TOUR = NOTEBOOKS / "01-tour.ipynb"
 ARTIFACTS = Path(os.environ.get("MORPH_TEST_ARTIFACTS", REPO / "out" / "test-artifacts"))
-
-
-@pytest.fixture
-def lab(tmp_path: Path):
-    problem = browser_problem()
-    if problem:
-        pytest.fail(problem)
-    root = tmp_path / "lab"
-    root.mkdir()
-    server = JupyterLab(root, tmp_path / "jupyterlab.log")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from browser import JupyterLab, browser_problem, chrome, open_and_run_all
+from browser import JupyterLab, chrome, open_and_run_all
 from morphtest import KERNEL_NAME
 from notebooks_small import REPO
 
@@ -27,20 +27,6 @@ const failed = nb ? [...nb.querySelectorAll('.jp-OutputArea-output')].map(e => e
   .filter(t => /Error displaying widget|model not found|Failed to load/i.test(t)) : [];
 return {sliders: sliders.length, labels, readouts, failed};
 """
-
-
-@pytest.fixture
-def lab(tmp_path: Path):
-    problem = browser_problem()
-    if problem:
-        pytest.fail(problem)
-    root = tmp_path / "lab"
-    root.mkdir()
-    server = JupyterLab(root, tmp_path / "jupyterlab.log")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def wait_for(driver, predicate, timeout: float) -> dict:
